@@ -1,0 +1,1 @@
+"""policy-engine: local AWS IAM policy evaluation."""

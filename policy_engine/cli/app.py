@@ -1,0 +1,38 @@
+"""The `policy-engine` command: wires sub-commands and maps errors to exit codes.
+
+Exit codes everywhere: 0 ran, 1 a check failed, 2 bad input or usage (message on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from policy_engine.errors import PolicyEngineError
+
+app = typer.Typer(
+    name="policy-engine",
+    help="Evaluate, explain and check AWS IAM policies offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _register_commands() -> None:
+    # Each command lives in its own module and registers itself on `app`.
+    from policy_engine.cli import commands  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register_commands()
+    try:
+        app(args=argv, standalone_mode=True)
+    except PolicyEngineError as error:
+        print(f"error: {error.one_line()}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        sys.exit(130)

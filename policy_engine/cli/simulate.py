@@ -1,0 +1,91 @@
+"""`policy-engine simulate CASE.json [--format json|table] [--expect DECISION] [--batch F]`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policy_engine.case import load_case
+from policy_engine.cli.app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, app
+from policy_engine.engine.evaluate import evaluate
+from policy_engine.engine.result import Decision
+from policy_engine.errors import CaseError, Problem
+
+
+class SimulateFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command()
+def simulate(
+    case_files: Annotated[list[Path] | None, typer.Argument(
+        metavar="CASE.json...", help="Case files (see DESIGN: request plus policies).")] = None,
+    output_format: Annotated[SimulateFormat, typer.Option(
+        "--format", help="table: decision and explanation tree; json: one object.")
+    ] = SimulateFormat.TABLE,
+    expect: Annotated[Decision | None, typer.Option(
+        help="Exit 1 when a decision differs from this one.")] = None,
+    batch: Annotated[Path | None, typer.Option(
+        help="Read one case per line (JSONL); print one JSON result per line.")] = None,
+    explain: Annotated[bool, typer.Option(
+        help="With --batch: include every statement's trace, not only the deciding one.")
+    ] = False,
+) -> None:
+    """Evaluate what-if cases and explain each decision."""
+    if batch is not None:
+        if case_files:
+            raise CaseError(Problem("usage", "give either case files or --batch, not both"))
+        raise typer.Exit(_run_batch(batch, expect, explain))
+    if not case_files:
+        raise CaseError(Problem("usage", "give at least one case file, or --batch FILE.jsonl"))
+    results = [(str(path), evaluate(case.request, case.policies))
+               for path in case_files for case in [load_case(path)]]
+    if output_format is SimulateFormat.JSON:
+        from policy_engine.formatters import decision_json
+
+        for source, result in results:
+            print(decision_json.render(result, source=source if len(results) > 1 else None))
+    else:
+        from rich.console import Console
+
+        from policy_engine.formatters import decision_text
+
+        console = Console()
+        console.print(decision_text.render_table(results))
+        for source, result in results:
+            console.print(decision_text.render(result, title=source))
+    if expect is not None and any(r.decision is not expect for _, r in results):
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _run_batch(path: Path, expect: Decision | None, explain: bool) -> int:
+    from policy_engine.batch import evaluate_lines
+    from policy_engine.formatters import decision_json
+
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise CaseError(Problem("unreadable", f"cannot read the file: {error.strerror}",
+                                source=str(path))) from None
+    render = decision_json.render if explain else decision_json.render_brief
+    write = sys.stdout.write
+    bad_input = mismatch = False
+    with handle:
+        for item in evaluate_lines(handle, source=str(path)):
+            if item.error is not None:
+                bad_input = True
+                print(f"error: {item.error.one_line()}", file=sys.stderr)
+                write(f'{{"line":{item.line_number},"error":"invalid case"}}\n')
+                continue
+            assert item.result is not None
+            if expect is not None and item.result.decision is not expect:
+                mismatch = True
+            write(render(item.result) + "\n")
+    if bad_input:
+        return EXIT_BAD_INPUT
+    return EXIT_CHECK_FAILED if mismatch else 0

@@ -1,0 +1,1 @@
+"""The evaluation core: pure functions, no I/O, no front-end imports."""

@@ -1,0 +1,48 @@
+"""The request context: condition keys and their values, as the evaluator sees them.
+
+Key names are case-insensitive in IAM (`aws:SourceIP` is `aws:SourceIp`), so keys are
+lower-cased once when the context is built. Values keep their canonical string form
+(what string, ARN and policy-variable comparisons use) and the original value (what
+numeric, date and boolean coercions start from).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+ContextInput = str | bool | int | float | list[str | bool | int | float] | tuple
+
+
+@dataclass(frozen=True, slots=True)
+class ContextValue:
+    """One context key's value(s). `is_multi` marks a multivalued key (given as a list)."""
+
+    values: tuple[str, ...]
+    is_multi: bool = False
+
+    @property
+    def single(self) -> str | None:
+        """The value usable as a policy variable: single-valued keys only."""
+        return self.values[0] if not self.is_multi and len(self.values) == 1 else None
+
+
+RequestContext = Mapping[str, ContextValue]
+
+
+def canonical_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def make_context_value(value: object) -> ContextValue:
+    if isinstance(value, list | tuple):
+        return ContextValue(tuple(canonical_text(v) for v in value), is_multi=True)
+    return ContextValue((canonical_text(value),), is_multi=False)
+
+
+def build_context(values: Mapping[str, object]) -> dict[str, ContextValue]:
+    return {key.lower(): make_context_value(value) for key, value in values.items()}

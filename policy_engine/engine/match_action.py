@@ -1,0 +1,35 @@
+"""Action and NotAction matching: case-insensitive, `*` and `?` anywhere.
+
+Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policy_engine.engine.wildcard import WildcardPattern, compile_wildcard
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledActions:
+    patterns: tuple[WildcardPattern, ...]
+    negated: bool
+    # Lower-cased service prefixes the patterns can match; None when a pattern could match
+    # any service (`*`, `s*:Get*`) or the element is NotAction.
+    services: frozenset[str] | None
+
+    def matches(self, action_lower: str) -> bool:
+        listed = any(p.matches(action_lower) for p in self.patterns)
+        return listed != self.negated
+
+
+def compile_actions(patterns: tuple[str, ...], *, negated: bool) -> CompiledActions:
+    compiled = tuple(compile_wildcard(p, ignore_case=True) for p in patterns)
+    services: set[str] | None = set()
+    for pattern in patterns:
+        prefix, colon, _ = pattern.lower().partition(":")
+        if negated or not colon or "*" in prefix or "?" in prefix:
+            services = None
+            break
+        services.add(prefix)
+    return CompiledActions(compiled, negated, None if services is None else frozenset(services))

@@ -1,0 +1,255 @@
+"""The request being authorized: who, what action, on which resource, with what context.
+
+Derived context keys follow the global condition keys page and the principal-key table of
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from policy_engine.arn import ACCOUNT_ID, Arn, is_service_principal, parse_arn
+from policy_engine.engine.context import ContextValue, build_context, make_context_value
+from policy_engine.errors import ArnError, Problem
+
+WEB_IDENTITY_PROVIDERS = frozenset(
+    {"cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com",
+     "accounts.google.com"}
+)
+SERVICE_LINKED_ROLE_PATH = "/aws-service-role/"
+
+
+class PrincipalType(StrEnum):
+    """Values of `aws:PrincipalType`, plus the callers that have no IAM identity."""
+
+    USER = "User"
+    ROLE_SESSION = "AssumedRole"
+    FEDERATED_USER = "FederatedUser"
+    ROOT = "Account"
+    SERVICE = "Service"
+    IDENTITY_PROVIDER = "IdentityProvider"
+    ANONYMOUS = "Anonymous"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPrincipal:
+    """Everything the matchers need to know about the caller, computed once."""
+
+    text: str
+    type: PrincipalType
+    partition: str = "aws"
+    account: str | None = None
+    name: str | None = None
+    role_arn: str | None = None
+    role_path_known: bool = True
+    session_arn: str | None = None
+    session_name: str | None = None
+    is_service_linked: bool = False
+
+    @property
+    def is_iam_identity(self) -> bool:
+        """Users, role sessions, federated users and root: the callers SCPs apply to."""
+        return self.type in {PrincipalType.USER, PrincipalType.ROLE_SESSION,
+                             PrincipalType.FEDERATED_USER, PrincipalType.ROOT}
+
+    @property
+    def is_session(self) -> bool:
+        return self.type in {PrincipalType.ROLE_SESSION, PrincipalType.FEDERATED_USER}
+
+    @property
+    def root_arn(self) -> str | None:
+        return f"arn:{self.partition}:iam::{self.account}:root" if self.account else None
+
+    @property
+    def principal_arn(self) -> str | None:
+        """`aws:PrincipalArn`: the role ARN for a role session, absent for anonymous callers."""
+        match self.type:
+            case PrincipalType.ROLE_SESSION:
+                return self.role_arn
+            case PrincipalType.ROOT:
+                return self.root_arn
+            case PrincipalType.USER | PrincipalType.FEDERATED_USER:
+                return self.text
+        return None
+
+    @property
+    def exact_arns(self) -> tuple[str, ...]:
+        """ARNs that name exactly this caller in a Principal element."""
+        match self.type:
+            case PrincipalType.USER | PrincipalType.FEDERATED_USER:
+                return (self.text,)
+            case PrincipalType.ROLE_SESSION:
+                return (self.session_arn,) if self.session_arn else ()
+            case PrincipalType.IDENTITY_PROVIDER:
+                return (self.text,)
+        return ()
+
+
+def parse_principal(text: str, *, pointer: str = "/request/principal",
+                    source: str = "<input>", context_principal_arn: str | None = None
+                    ) -> RequestPrincipal:
+    """Classify the caller named in a request.
+
+    A role ARN stands for a session of that role; an assumed-role session ARN carries no
+    role path, so `aws:PrincipalArn` in the context (when given) supplies it.
+    """
+    if text == "*":
+        return RequestPrincipal(text, PrincipalType.ANONYMOUS)
+    if text in WEB_IDENTITY_PROVIDERS:
+        return RequestPrincipal(text, PrincipalType.IDENTITY_PROVIDER)
+    if not text.startswith("arn:"):
+        if is_service_principal(text):
+            return RequestPrincipal(text, PrincipalType.SERVICE)
+        raise ArnError(Problem("invalid-principal", f"`{text}` is not a principal ARN, a "
+                               "service principal or `*`", pointer, source=source))
+    arn = parse_arn(text, source=source, pointer=pointer)
+    if arn.service == "iam":
+        return _iam_principal(text, arn, pointer, source)
+    if arn.service == "sts":
+        return _sts_principal(text, arn, pointer, source, context_principal_arn)
+    raise ArnError(Problem("invalid-principal", f"`{text}` is not an IAM or STS principal ARN",
+                           pointer, source=source))
+
+
+def _iam_principal(text: str, arn: Arn, pointer: str, source: str) -> RequestPrincipal:
+    if arn.resource == "root":
+        return RequestPrincipal(text, PrincipalType.ROOT, arn.partition, arn.account)
+    kind, _, rest = arn.resource.partition("/")
+    name = rest.rsplit("/", 1)[-1]
+    if kind == "user" and name:
+        return RequestPrincipal(text, PrincipalType.USER, arn.partition, arn.account, name)
+    if kind == "role" and name:
+        return RequestPrincipal(
+            text, PrincipalType.ROLE_SESSION, arn.partition, arn.account, name,
+            role_arn=text, is_service_linked=("/" + rest).startswith(SERVICE_LINKED_ROLE_PATH),
+        )
+    if kind in {"saml-provider", "oidc-provider"} and rest:
+        return RequestPrincipal(text, PrincipalType.IDENTITY_PROVIDER, arn.partition,
+                                arn.account, rest)
+    raise ArnError(Problem("invalid-principal", f"`{text}` is not a user, role, root or "
+                           "identity-provider ARN", pointer, source=source))
+
+
+def _sts_principal(text: str, arn: Arn, pointer: str, source: str,
+                   context_principal_arn: str | None) -> RequestPrincipal:
+    kind, _, rest = arn.resource.partition("/")
+    if kind == "assumed-role" and rest.count("/") == 1:
+        role_name, session_name = rest.split("/")
+        role_arn = f"arn:{arn.partition}:iam::{arn.account}:role/{role_name}"
+        path_known = False
+        if context_principal_arn and context_principal_arn.endswith("/" + role_name) \
+                and context_principal_arn.startswith(f"arn:{arn.partition}:iam::{arn.account}:role/"):
+            role_arn, path_known = context_principal_arn, True
+        return RequestPrincipal(
+            text, PrincipalType.ROLE_SESSION, arn.partition, arn.account, role_name,
+            role_arn=role_arn, role_path_known=path_known, session_arn=text,
+            session_name=session_name,
+            is_service_linked=role_arn.split(":role", 1)[1].startswith(SERVICE_LINKED_ROLE_PATH),
+        )
+    if kind == "federated-user" and rest and "/" not in rest:
+        return RequestPrincipal(text, PrincipalType.FEDERATED_USER, arn.partition,
+                                arn.account, rest, session_name=rest)
+    raise ArnError(Problem("invalid-principal", f"`{text}` is not an assumed-role session or "
+                           "federated-user ARN", pointer, source=source))
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One authorization question, ready for the evaluator (nothing is parsed later)."""
+
+    principal: RequestPrincipal
+    action: str
+    resource: str
+    resource_account: str | None
+    context: Mapping[str, ContextValue]
+    derived_keys: tuple[str, ...] = field(default=())
+
+    @property
+    def action_lower(self) -> str:
+        return self.action.lower()
+
+    @property
+    def service(self) -> str:
+        return self.action.split(":", 1)[0].lower()
+
+    @property
+    def resource_service(self) -> str | None:
+        parts = self.resource.split(":", 3)
+        return parts[2] if len(parts) > 3 and parts[0] == "arn" else None
+
+    @property
+    def is_cross_account(self) -> bool:
+        return self.principal.account is not None and self.principal.account != \
+            self.resource_account
+
+
+def make_request(
+    principal: str,
+    action: str,
+    resource: str,
+    *,
+    resource_account: str | None = None,
+    context: Mapping[str, object] | None = None,
+    now: datetime | None = None,
+    source: str = "<input>",
+) -> Request:
+    """Build a request, deriving the context keys AWS sets itself when they are absent."""
+    given = build_context(context or {})
+    arn_hint = given.get("aws:principalarn")
+    caller = parse_principal(principal, source=source,
+                             context_principal_arn=arn_hint.single if arn_hint else None)
+    if ":" not in action and action != "*":
+        raise ArnError(Problem("invalid-action", f"`{action}` is not an action "
+                               "(expected service:Action)", "/request/action", source=source))
+    account = resource_account or _resource_account(resource, source)
+    derived = {key.lower(): make_context_value(value)
+               for key, value in derived_context(caller, account, now).items()
+               if key.lower() not in given}
+    return Request(caller, action, resource, account, {**derived, **given},
+                   tuple(sorted(derived)))
+
+
+def _resource_account(resource: str, source: str) -> str | None:
+    if resource == "*":
+        return None
+    parts = resource.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        raise ArnError(Problem("invalid-arn", f"`{resource}` is not a resource ARN or `*`",
+                               "/request/resource", source=source))
+    account = parts[4]
+    if account and not ACCOUNT_ID.fullmatch(account):
+        return None
+    return account or None
+
+
+def derived_context(caller: RequestPrincipal, resource_account: str | None,
+                    now: datetime | None) -> dict[str, object]:
+    keys: dict[str, object] = {}
+    if caller.principal_arn:
+        keys["aws:PrincipalArn"] = caller.principal_arn
+    if caller.account and caller.type is not PrincipalType.IDENTITY_PROVIDER:
+        keys["aws:PrincipalAccount"] = caller.account
+    if caller.type is not PrincipalType.IDENTITY_PROVIDER:
+        keys["aws:PrincipalType"] = caller.type.value
+    keys["aws:PrincipalIsAWSService"] = caller.type is PrincipalType.SERVICE
+    match caller.type:
+        case PrincipalType.USER:
+            keys["aws:username"] = caller.name
+        case PrincipalType.ROOT:
+            keys["aws:userid"] = caller.account
+        case PrincipalType.FEDERATED_USER:
+            keys["aws:userid"] = f"{caller.account}:{caller.name}"
+        case PrincipalType.ANONYMOUS:
+            keys["aws:userid"] = "anonymous"
+        case PrincipalType.SERVICE:
+            keys["aws:PrincipalServiceName"] = caller.text
+    if resource_account:
+        keys["aws:ResourceAccount"] = resource_account
+    if now is not None:
+        moment = now.astimezone(UTC)
+        keys["aws:CurrentTime"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        keys["aws:EpochTime"] = int(moment.timestamp())
+    return keys

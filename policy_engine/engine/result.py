@@ -1,0 +1,133 @@
+"""Decisions and their explanation traces: structured data, never prose alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Decision(StrEnum):
+    """The three values the AWS IAM policy simulator uses."""
+
+    ALLOWED = "allowed"
+    EXPLICIT_DENY = "explicitDeny"
+    IMPLICIT_DENY = "implicitDeny"
+
+
+class PolicyRole(StrEnum):
+    """The part a policy plays in one evaluation."""
+
+    IDENTITY = "identity"
+    PERMISSIONS_BOUNDARY = "permissions-boundary"
+    SESSION = "session"
+    RESOURCE = "resource"
+    KEY = "key"
+    TRUST = "trust"
+    SCP = "scp"
+    RCP = "rcp"
+
+
+class Gate(StrEnum):
+    """The step of the evaluation flow that produced the decision."""
+
+    EXPLICIT_DENY = "explicit-deny"
+    RCP = "rcp"
+    SCP = "scp"
+    RESOURCE_POLICY = "resource-policy"
+    IDENTITY = "identity"
+    PERMISSIONS_BOUNDARY = "permissions-boundary"
+    SESSION_POLICY = "session-policy"
+    KEY_POLICY = "key-policy"
+    TRUST_POLICY = "trust-policy"
+    ROOT = "root"
+    SERVICE_RULE = "service-rule"
+
+
+class Mismatch(StrEnum):
+    """Why a statement did not apply to the request."""
+
+    ACTION = "action"
+    RESOURCE = "resource"
+    PRINCIPAL = "principal"
+    CONDITION = "condition"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementTrace:
+    index: int
+    sid: str | None
+    effect: str
+    matched: bool
+    mismatch: Mismatch | None = None
+    detail: str = ""
+    principal_via: str | None = None
+    conditions: tuple[dict[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"index": self.index, "sid": self.sid, "effect": self.effect,
+                               "matched": self.matched}
+        if self.mismatch:
+            out["mismatch"] = self.mismatch.value
+        if self.detail:
+            out["detail"] = self.detail
+        if self.principal_via:
+            out["principal_via"] = self.principal_via
+        if self.conditions:
+            out["conditions"] = list(self.conditions)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyTrace:
+    name: str
+    role: PolicyRole
+    level: int | None
+    applies: bool
+    note: str
+    statements: tuple[StatementTrace, ...]
+
+    @property
+    def allows(self) -> bool:
+        return any(s.matched and s.effect == "Allow" for s in self.statements)
+
+    @property
+    def denies(self) -> bool:
+        return any(s.matched and s.effect == "Deny" for s in self.statements)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role.value, "level": self.level,
+                "applies": self.applies, "note": self.note, "allows": self.allows,
+                "denies": self.denies, "statements": [s.to_dict() for s in self.statements]}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of the decision table: what was decided, by which gate, and why."""
+
+    decision: Decision
+    gate: Gate
+    reason: str
+    deciding_policy: str | None = None
+    deciding_statement: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    verdict: Verdict
+    request: dict[str, Any]
+    policies: tuple[PolicyTrace, ...]
+    derived_keys: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decided_by": self.verdict.gate.value,
+            "reason": self.verdict.reason,
+            "deciding_policy": self.verdict.deciding_policy,
+            "deciding_statement": self.verdict.deciding_statement,
+            "notes": list(self.verdict.notes),
+            "request": self.request,
+            "derived_context_keys": list(self.derived_keys),
+            "policies": [p.to_dict() for p in self.policies],
+        }

@@ -1,0 +1,26 @@
+"""A decision as JSON: `{"decision": ..., "explanation": {...}}`."""
+
+from __future__ import annotations
+
+import json
+
+from policy_engine.engine.evaluate import EvaluationResult
+
+
+def render(result: EvaluationResult, *, source: str | None = None) -> str:
+    body: dict[str, object] = {}
+    if source is not None:
+        body["case"] = source
+    body.update(result.to_dict())
+    return json.dumps(body, separators=(",", ":"))
+
+
+def render_brief(result: EvaluationResult) -> str:
+    """The batch path: decision and the one-line reason, without statement traces."""
+    verdict = result.verdict
+    return json.dumps({
+        "decision": verdict.decision.value,
+        "explanation": {"decided_by": verdict.gate.value, "reason": verdict.reason,
+                        "deciding_policy": verdict.deciding_policy,
+                        "deciding_statement": verdict.deciding_statement},
+    }, separators=(",", ":"))

@@ -1,0 +1,80 @@
+"""A decision as a rich tree: the verdict, then every policy and statement with its reason."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.engine.result import Decision, PolicyTrace, StatementTrace
+
+DECISION_STYLE = {Decision.ALLOWED: "bold green", Decision.EXPLICIT_DENY: "bold red",
+                  Decision.IMPLICIT_DENY: "bold yellow"}
+
+
+def render(result: EvaluationResult, *, title: str | None = None) -> Tree:
+    explanation = result.explanation
+    verdict = explanation.verdict
+    request = explanation.request
+    heading = Text()
+    if title:
+        heading.append(f"{title}\n", style="bold")
+    heading.append(f"{request['principal']} → {request['action']} on {request['resource']}\n")
+    heading.append(verdict.decision.value, style=DECISION_STYLE[verdict.decision])
+    heading.append(f"  decided by {verdict.gate.value}: {verdict.reason}")
+    tree = Tree(heading)
+    for policy in explanation.policies:
+        tree.add(_policy_node(policy, verdict.deciding_policy, verdict.deciding_statement))
+    for note in verdict.notes:
+        tree.add(Text(f"note: {note}", style="dim"))
+    return tree
+
+
+def _policy_node(policy: PolicyTrace, deciding: str | None, deciding_at: int | None) -> Tree:
+    label = Text(f"{policy.role.value} ")
+    label.append(policy.name, style="bold")
+    if policy.level is not None:
+        label.append(f" (level {policy.level})")
+    if not policy.applies:
+        label.append(f"  not applied: {policy.note}", style="dim")
+    node = Tree(label)
+    for statement in policy.statements:
+        mark = policy.name == deciding and statement.index == deciding_at
+        node.add(_statement_text(statement, mark))
+    return node
+
+
+def _statement_text(statement: StatementTrace, deciding: bool) -> Text:
+    name = statement.sid or f"#{statement.index}"
+    text = Text("✔ " if statement.matched else "✘ ",
+                style="green" if statement.matched else "dim")
+    text.append(f"{statement.effect} {name}", style="bold" if deciding else "")
+    if statement.matched:
+        text.append("  applies")
+        if statement.principal_via:
+            text.append(f" (principal named as {statement.principal_via})")
+    else:
+        text.append(f"  {statement.mismatch.value if statement.mismatch else ''}: "
+                    f"{statement.detail}", style="dim")
+    if deciding:
+        text.append("  ← decides", style="bold")
+    return text
+
+
+def render_table(results: list[tuple[str, EvaluationResult]]) -> Table:
+    table = Table(title="simulation")
+    for column in ("case", "principal", "action", "resource", "decision", "decided by"):
+        table.add_column(column)
+    for source, result in results:
+        request = result.request
+        verdict = result.verdict
+        table.add_row(source, request.principal.text, request.action, request.resource,
+                      Text(verdict.decision.value, style=DECISION_STYLE[verdict.decision]),
+                      verdict.gate.value)
+    return table
+
+
+def render_group(parts: list[Tree | Table]) -> Group:
+    return Group(*parts)
