@@ -1,5 +1,6 @@
 """Imports every command module so that each registers itself on the app."""
 
 from policy_engine.cli import (  # noqa: F401
+    demo,
     simulate,
 )

@@ -140,9 +140,10 @@ def _sts_principal(text: str, arn: Arn, pointer: str, source: str,
         role_name, session_name = rest.split("/")
         role_arn = f"arn:{arn.partition}:iam::{arn.account}:role/{role_name}"
         path_known = False
-        if context_principal_arn and context_principal_arn.endswith("/" + role_name) \
-                and context_principal_arn.startswith(f"arn:{arn.partition}:iam::{arn.account}:role/"):
-            role_arn, path_known = context_principal_arn, True
+        role_prefix = f"arn:{arn.partition}:iam::{arn.account}:role/"
+        hint = context_principal_arn or ""
+        if hint.startswith(role_prefix) and hint.endswith("/" + role_name):
+            role_arn, path_known = hint, True
         return RequestPrincipal(
             text, PrincipalType.ROLE_SESSION, arn.partition, arn.account, role_name,
             role_arn=role_arn, role_path_known=path_known, session_arn=text,
