@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR = 0, 1, 2, 3
 
 
 def _register_commands() -> None:
@@ -36,3 +36,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         sys.exit(130)
+    except RecursionError:
+        print("error: the input is nested too deeply to process", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as error:  # a bug of ours: still one line, never a traceback
+        print(f"error: internal error ({type(error).__name__}: {error}); please report it "
+              "with the input that caused it", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL_ERROR)

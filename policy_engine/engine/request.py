@@ -183,8 +183,9 @@ class Request:
 
     @property
     def is_cross_account(self) -> bool:
-        return self.principal.account is not None and self.principal.account != \
-            self.resource_account
+        caller_account = self.principal.account
+        return caller_account is not None and self.resource_account is not None and \
+            caller_account != self.resource_account
 
 
 def make_request(
@@ -206,11 +207,21 @@ def make_request(
         raise ArnError(Problem("invalid-action", f"`{action}` is not an action "
                                "(expected service:Action)", "/request/action", source=source))
     account = resource_account or _resource_account(resource, source)
+    if account is None and caller.account is not None and _has_empty_account(resource):
+        raise ArnError(Problem(
+            "missing-element", f"`{resource}` names no account, so `resource_account` is "
+            "required to tell same-account from cross-account access",
+            "/request/resource_account", source=source))
     derived = {key.lower(): make_context_value(value)
                for key, value in derived_context(caller, account, now).items()
                if key.lower() not in given}
     return Request(caller, action, resource, account, {**derived, **given},
                    tuple(sorted(derived)))
+
+
+def _has_empty_account(resource: str) -> bool:
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and not parts[4]
 
 
 def _resource_account(resource: str, source: str) -> str | None:

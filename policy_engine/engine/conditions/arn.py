@@ -1,0 +1,108 @@
+"""ARN operators: ArnEquals and ArnLike, which behave identically (negations in the block).
+
+Source: IAM-UG/reference_policies_elements_condition_operators.html#Conditions_ARN.
+Case-sensitive; each of the six colon-separated components is matched separately and may
+use `*` and `?`; the sixth keeps any further colons. So a `*` never swallows a colon in the
+first five components, where `StringLike` would. A request value that is not an ARN, and a
+policy value with fewer than six components, match nothing. Variables are allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
+
+from policy_engine.engine.conditions.base import Matcher, Outcome
+from policy_engine.engine.conditions.templates import Pieces, split_policy_values
+from policy_engine.engine.context import RequestContext
+from policy_engine.engine.variables import Template
+from policy_engine.engine.wildcard import WildcardPattern, compile_parts
+
+COMPONENTS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class ArnPattern:
+    """Six component patterns; plain-text components are compared in one tuple comparison."""
+
+    literal_parts: Callable[[list[str]], tuple[str, ...]]
+    literal_texts: tuple[str, ...]
+    wildcards: tuple[tuple[int, WildcardPattern], ...]  # `*` alone is left out: always true
+
+    def matches(self, components: list[str]) -> bool:
+        if self.literal_parts(components) != self.literal_texts:
+            return False
+        # A plain loop: `all()` over a generator costs about a microsecond on the hot path.
+        for i, pattern in self.wildcards:  # noqa: SIM110
+            if not pattern.matches(components[i]):
+                return False
+        return True
+
+
+def _arn_pattern(components: list[WildcardPattern]) -> ArnPattern:
+    literal_at = tuple(i for i, c in enumerate(components) if c.is_literal)
+    wildcards = tuple(
+        (i, c) for i, c in enumerate(components) if not c.is_literal and not c.matches_everything
+    )
+    return ArnPattern(_pick(literal_at), tuple(components[i].source for i in literal_at), wildcards)
+
+
+def _pick(indexes: tuple[int, ...]) -> Callable[[list[str]], tuple[str, ...]]:
+    if not indexes:
+        return lambda _components: ()
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda components: (components[only],)
+    return itemgetter(*indexes)
+
+
+def split_arn(text: str) -> list[str] | None:
+    components = text.split(":", COMPONENTS - 1)
+    if len(components) != COMPONENTS or components[0] != "arn":
+        return None
+    return components
+
+
+@lru_cache(maxsize=1024)
+def compile_arn_pattern(pieces: Pieces) -> ArnPattern | None:
+    """Split (text, is_literal) pieces at the first five colons; None if fewer components."""
+    components: list[list[tuple[str, bool]]] = [[]]
+    for text, literal in pieces:
+        first, *rest = text.split(":", COMPONENTS - len(components))
+        components[-1].append((first, literal))
+        components.extend([(segment, literal)] for segment in rest)
+    if len(components) != COMPONENTS:
+        return None
+    return _arn_pattern([compile_parts(parts) for parts in components])
+
+
+@dataclass(frozen=True, slots=True)
+class ArnLike:
+    patterns: tuple[ArnPattern, ...]
+    templates: tuple[Template, ...]
+
+    def match(self, request_value: str, context: RequestContext) -> Outcome:
+        request = split_arn(request_value)
+        if request is None:
+            return Outcome.NOT_MATCHED
+        for pattern in self.patterns:
+            if pattern.matches(request):
+                return Outcome.MATCHED
+        missing = False
+        for template in self.templates:
+            pieces = template.render(context)
+            if pieces is None:
+                missing = True
+                continue
+            rendered = compile_arn_pattern(tuple(pieces))
+            if rendered is not None and rendered.matches(request):
+                return Outcome.MATCHED
+        return Outcome.VARIABLE_MISSING if missing else Outcome.NOT_MATCHED
+
+
+def compile_arn_like(values: tuple[str, ...], variables_enabled: bool) -> Matcher:
+    constants, templates = split_policy_values(values, variables_enabled=variables_enabled)
+    patterns = (compile_arn_pattern(pieces) for pieces in constants)
+    return ArnLike(tuple(p for p in patterns if p is not None), templates)

@@ -1,0 +1,45 @@
+"""Policy values of the operators that accept variables (String, Arn, Bool).
+
+Each value is split once: values without variables become constant pieces, the others stay
+templates that are rendered per request. Pieces are (text, is_literal) pairs; literal pieces
+(from `${*}`-style escapes or from substituted variables) never act as wildcards.
+"""
+
+from __future__ import annotations
+
+from policy_engine.engine.conditions.base import InvalidPolicyValue
+from policy_engine.engine.context import ContextValue
+from policy_engine.engine.variables import Template, VariableSyntaxError, compile_template
+
+Pieces = tuple[tuple[str, bool], ...]
+
+_NO_CONTEXT: dict[str, ContextValue] = {}
+
+
+def split_policy_values(
+    texts: tuple[str, ...], *, variables_enabled: bool
+) -> tuple[tuple[Pieces, ...], tuple[Template, ...]]:
+    """(constant pieces, templates with variables) for the given policy values."""
+    constants: list[Pieces] = []
+    templates: list[Template] = []
+    for text in texts:
+        try:
+            template = compile_template(text, variables_enabled=variables_enabled)
+        except VariableSyntaxError as error:
+            raise InvalidPolicyValue(str(error)) from error
+        if template.has_variables:
+            templates.append(template)
+        else:
+            constants.append(render_constant(template))
+    return tuple(constants), tuple(templates)
+
+
+def render_constant(template: Template) -> Pieces:
+    pieces = template.render(_NO_CONTEXT)
+    if pieces is None:  # only templates with variables can fail to render
+        raise InvalidPolicyValue(f"`{template.source}` cannot be rendered")
+    return tuple(pieces)
+
+
+def joined(pieces: Pieces) -> str:
+    return "".join(text for text, _ in pieces)
