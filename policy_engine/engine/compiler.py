@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import cached_property
 
 from policy_engine.engine.conditions import CompiledConditionBlock, compile_condition_block
 from policy_engine.engine.context import RequestContext
+from policy_engine.engine.decide import PolicyScan
 from policy_engine.engine.match_action import CompiledActions, compile_actions
 from policy_engine.engine.match_principal import CompiledPrincipals, compile_principals
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
-
 from policy_engine.model.policy import PolicyDocument, Statement
 
 _CANDIDATE_CACHE_LIMIT = 8192
@@ -36,14 +38,8 @@ class CompiledStatement:
         return "Allow" if self.is_allow else "Deny"
 
     def resource_applies(self, resource: str, context: RequestContext) -> bool:
-        if self.resources is None:
-            return True
-        outcome = self.resources.match(resource, context)
-        if outcome.unresolved_variable and self.resources.negated:
-            # A NotResource entry that cannot be resolved is ambiguous in the docs; it must
-            # never widen an Allow, and a Deny keeps denying.
-            return not self.is_allow
-        return outcome.matched
+        return self.resources is None or self.resources.applies(resource, context,
+                                                                is_allow=self.is_allow)
 
 
 @dataclass(frozen=True)
@@ -55,6 +51,11 @@ class CompiledPolicy:
     _any_service: tuple[CompiledStatement, ...] = field(repr=False, compare=False)
     _candidates: dict[str, tuple[CompiledStatement, ...]] = field(
         default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def silent_scan(self) -> PolicyScan:
+        """The scan of a policy with nothing to say about a request, built once."""
+        return PolicyScan(self.name, deny_at=None, allow_via=None, allow_at=None)
 
     @property
     def has_principal_elements(self) -> bool:
@@ -133,6 +134,79 @@ class PolicySet:
     scps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     rcps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     management_account: str | None = None
+    _plans: dict[str, ActionPlan] = field(default_factory=dict, repr=False, compare=False)
+
+    def plan_for(self, action_lower: str) -> ActionPlan:
+        """Each policy with its statements that can apply to this action (memoised)."""
+        plan = self._plans.get(action_lower)
+        if plan is None:
+            plan = _build_plan(self, action_lower)
+            if len(self._plans) >= _CANDIDATE_CACHE_LIMIT:
+                self._plans.clear()
+            self._plans[action_lower] = plan
+        return plan
+
+
+class SlotGroup(IntEnum):
+    """Policy groups in the order their Deny statements are reported."""
+
+    SCP = 0
+    RCP = 1
+    RESOURCE = 2
+    IDENTITY = 3
+    BOUNDARY = 4
+    SESSION = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    group: SlotGroup
+    level: int | None
+    policy: CompiledPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    """Every policy of a set, and one flat list of the statements that can apply to an
+    action, each tagged with its policy's slot: one loop evaluates a whole request."""
+
+    slots: tuple[Slot, ...]
+    statements: tuple[tuple[int, CompiledStatement], ...]
+    scp_levels: tuple[tuple[int, ...], ...] | None
+    rcp_levels: tuple[tuple[int, ...], ...] | None
+    resource: int | None
+    identity: tuple[int, ...]
+    boundary: int | None
+    session: int | None
+
+
+def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
+    slots: list[Slot] = []
+
+    def add(group: SlotGroup, policy: CompiledPolicy | None, level: int | None = None
+            ) -> int | None:
+        if policy is None:
+            return None
+        slots.append(Slot(group, level, policy))
+        return len(slots) - 1
+
+    def levels(group: SlotGroup, spec: tuple[tuple[CompiledPolicy, ...], ...] | None
+               ) -> tuple[tuple[int, ...], ...] | None:
+        if spec is None:
+            return None
+        return tuple(tuple(add(group, p, n) for p in level)  # type: ignore[misc]
+                     for n, level in enumerate(spec))
+
+    scp_levels = levels(SlotGroup.SCP, policies.scps)
+    rcp_levels = levels(SlotGroup.RCP, policies.rcps)
+    resource = add(SlotGroup.RESOURCE, policies.resource_policy)
+    identity = tuple(add(SlotGroup.IDENTITY, p) for p in policies.identity)
+    boundary = add(SlotGroup.BOUNDARY, policies.permissions_boundary)
+    session = add(SlotGroup.SESSION, policies.session_policy)
+    statements = tuple((index, statement) for index, slot in enumerate(slots)
+                       for statement in slot.policy.statements_for(action_lower))
+    return ActionPlan(tuple(slots), statements, scp_levels, rcp_levels, resource,
+                      identity, boundary, session)  # type: ignore[arg-type]
 
 
 def compile_policy_set(

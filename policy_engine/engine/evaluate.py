@@ -10,13 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, PolicySet
+from policy_engine.engine.compiler import (
+    CompiledPolicy,
+    CompiledStatement,
+    PolicySet,
+    Slot,
+    SlotGroup,
+)
 from policy_engine.engine.decide import Facts, PolicyScan, decide
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia
 from policy_engine.engine.request import Request, RequestPrincipal
 from policy_engine.engine.result import (
     Decision,
     Explanation,
+    Gate,
     Mismatch,
     PolicyRole,
     PolicyTrace,
@@ -36,8 +43,9 @@ _NAMED = PrincipalVia.EXACT  # stand-in "via" for policies without a Principal e
 def statement_via(statement: CompiledStatement, request: Request,
                   caller_has_boundary: bool) -> PrincipalVia | None:
     """How the statement applies to the request, or None when it does not (hot path)."""
-    if statement.resources is not None and not statement.resource_applies(
-            request.resource, request.context):
+    resources = statement.resources
+    if resources is not None and not resources.applies(
+            request.resource, request.context, is_allow=statement.is_allow):
         return None
     via = _NAMED
     if statement.principals is not None:
@@ -45,8 +53,8 @@ def statement_via(statement: CompiledStatement, request: Request,
         if found is None:
             return None
         via = found
-    if statement.conditions is not None and \
-            statement.conditions.first_failure(request.context) is not None:
+    conditions = statement.conditions
+    if conditions is not None and not conditions.holds(request.context):
         return None
     return via
 
@@ -66,11 +74,17 @@ def _principal_via(statement: CompiledStatement, caller: RequestPrincipal,
     return None if principals.excludes(caller) else PrincipalVia.EVERYONE
 
 
-def scan_policy(policy: CompiledPolicy, request: Request, caller_has_boundary: bool
-                ) -> PolicyScan:
+def scan_policy(policy: CompiledPolicy, request: Request, caller_has_boundary: bool,
+                statements: tuple[CompiledStatement, ...] | None = None) -> PolicyScan:
+    """What one policy says about the request: its first applicable Deny, else its
+    strongest applicable Allow."""
+    if statements is None:
+        statements = policy.statements_for(request.action_lower)
+    if not statements:
+        return policy.silent_scan
     best_via: PrincipalVia | None = None
     allow_at: int | None = None
-    for statement in policy.statements_for(request.action_lower):
+    for statement in statements:
         via = statement_via(statement, request, caller_has_boundary)
         if via is None:
             continue
@@ -79,41 +93,79 @@ def scan_policy(policy: CompiledPolicy, request: Request, caller_has_boundary: b
                               allow_at=allow_at)
         if best_via is None or VIA_STRENGTH[via] > VIA_STRENGTH[best_via]:
             best_via, allow_at = via, statement.index
+    if best_via is None:
+        return policy.silent_scan
     return PolicyScan(policy.name, deny_at=None, allow_via=best_via, allow_at=allow_at)
 
 
-def gather_facts(request: Request, policies: PolicySet) -> Facts:
+def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
+    """Scan every applicable statement once; an applicable Deny ends the scan at once.
+
+    Returns the explicit-deny Verdict when a Deny applies (it is final, R1.3 step 1),
+    otherwise the Facts the decision table reads.
+    """
     caller = request.principal
-    has_boundary = policies.permissions_boundary is not None and caller.is_iam_identity
-    role = resource_policy_role(request)
-
-    def scan(policy: CompiledPolicy | None) -> PolicyScan | None:
-        return None if policy is None else scan_policy(policy, request, has_boundary)
-
-    scp_levels = None
-    if scp_applies(request, policies):
-        assert policies.scps is not None
-        scp_levels = tuple(tuple(scan_policy(p, request, has_boundary) for p in level)
-                           for level in policies.scps)
-    rcp_levels = None
-    if rcp_applies(request, policies):
-        assert policies.rcps is not None
-        rcp_levels = tuple(tuple(scan_policy(p, request, has_boundary) for p in level)
-                           for level in policies.rcps)
     iam_caller = caller.is_iam_identity
+    has_boundary = policies.permissions_boundary is not None and iam_caller
+    plan = policies.plan_for(request.action_lower)
+    scp_on = scp_applies(request, policies)
+    rcp_on = rcp_applies(request, policies)
+    active = (scp_on, rcp_on, True, iam_caller, iam_caller, caller.is_session)
+    slots = plan.slots
+    vias: list[PrincipalVia | None] = [None] * len(slots)
+    allow_at: list[int | None] = [None] * len(slots)
+    for slot_index, statement in plan.statements:
+        slot = slots[slot_index]
+        if not active[slot.group]:
+            continue
+        via = statement_via(statement, request, has_boundary)
+        if via is None:
+            continue
+        if not statement.is_allow:
+            return explicit_deny_verdict(slot, statement.index, request)
+        current = vias[slot_index]
+        if current is None or VIA_STRENGTH[via] > VIA_STRENGTH[current]:
+            vias[slot_index], allow_at[slot_index] = via, statement.index
+
+    def scan(index: int) -> PolicyScan:
+        via = vias[index]
+        policy = slots[index].policy
+        return policy.silent_scan if via is None else \
+            PolicyScan(policy.name, None, via, allow_at[index])
+
+    def levels(spec: tuple[tuple[int, ...], ...] | None, on: bool
+               ) -> tuple[tuple[PolicyScan, ...], ...] | None:
+        return None if spec is None or not on else \
+            tuple(tuple(scan(i) for i in level) for level in spec)
+
+    role = resource_policy_role(request)
     return Facts(
         caller=caller,
         cross_account=request.is_cross_account,
         resource_role=role,
-        identity=tuple(scan_policy(p, request, has_boundary) for p in policies.identity)
-        if iam_caller else (),
-        boundary=scan(policies.permissions_boundary) if iam_caller else None,
-        session=scan(policies.session_policy) if caller.is_session else None,
-        resource=scan(policies.resource_policy),
-        scp_levels=scp_levels,
-        rcp_levels=rcp_levels,
+        identity=tuple(scan(i) for i in plan.identity) if iam_caller else (),
+        boundary=scan(plan.boundary) if iam_caller and plan.boundary is not None else None,
+        session=scan(plan.session) if caller.is_session and plan.session is not None
+        else None,
+        resource=None if plan.resource is None else scan(plan.resource),
+        scp_levels=levels(plan.scp_levels, scp_on),
+        rcp_levels=levels(plan.rcp_levels, rcp_on),
         kms_cross_account_blocked=is_kms_cross_account_blocked(request, role),
     )
+
+
+_GROUP_ROLE = {SlotGroup.SCP: PolicyRole.SCP, SlotGroup.RCP: PolicyRole.RCP,
+               SlotGroup.IDENTITY: PolicyRole.IDENTITY,
+               SlotGroup.BOUNDARY: PolicyRole.PERMISSIONS_BOUNDARY,
+               SlotGroup.SESSION: PolicyRole.SESSION}
+
+
+def explicit_deny_verdict(slot: Slot, statement_index: int, request: Request) -> Verdict:
+    role = _GROUP_ROLE.get(slot.group) or resource_policy_role(request)
+    name = slot.policy.name
+    return Verdict(Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
+                   f"a Deny statement in the {role.value} policy `{name}` matches the "
+                   "request", name, statement_index)
 
 
 def scp_applies(request: Request, policies: PolicySet) -> bool:
@@ -159,13 +211,18 @@ class EvaluationResult:
         return {"decision": self.decision.value, "explanation": self.explanation.to_dict()}
 
 
+def evaluate_verdict(request: Request, policies: PolicySet) -> Verdict:
+    facts = gather_facts(request, policies)
+    return facts if isinstance(facts, Verdict) else decide(facts)
+
+
 def evaluate(request: Request, policies: PolicySet) -> EvaluationResult:
     """The decision AWS would make for `request` under `policies`, with its explanation."""
-    return EvaluationResult(decide(gather_facts(request, policies)), request, policies)
+    return EvaluationResult(evaluate_verdict(request, policies), request, policies)
 
 
 def evaluate_decision(request: Request, policies: PolicySet) -> Decision:
-    return decide(gather_facts(request, policies)).decision
+    return evaluate_verdict(request, policies).decision
 
 
 # --- explanation path: every statement, with the reason it did or did not apply ---------

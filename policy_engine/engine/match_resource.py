@@ -14,6 +14,7 @@ from policy_engine.engine.variables import Template, compile_template
 from policy_engine.engine.wildcard import WildcardPattern, compile_parts, compile_wildcard
 
 _RENDERED_CACHE_LIMIT = 4096
+_MEMO_LIMIT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,26 @@ class CompiledResources:
     matches_everything: bool
     _rendered: dict[str, WildcardPattern] = field(default_factory=dict, compare=False,
                                                   repr=False)
+    # Constant patterns give the same answer for the same resource: remember it.
+    _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def applies(self, resource: str, context: RequestContext, *, is_allow: bool) -> bool:
+        """Hot path: does the statement's Resource/NotResource element cover the resource?
+
+        A NotResource entry whose variable cannot be resolved is ambiguous in the docs; it
+        must never widen an Allow, and a Deny keeps denying.
+        """
+        if not self.templates:
+            known = self._memo.get(resource)
+            if known is None:
+                if len(self._memo) >= _MEMO_LIMIT:
+                    self._memo.clear()
+                known = self._memo[resource] = self.match(resource, context).matched
+            return known
+        outcome = self.match(resource, context)
+        if outcome.unresolved_variable and self.negated:
+            return not is_allow
+        return outcome.matched
 
     def match(self, resource: str, context: RequestContext) -> ResourceMatch:
         """Whether the element (after NotResource negation) covers the resource."""

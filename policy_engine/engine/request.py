@@ -34,6 +34,11 @@ class PrincipalType(StrEnum):
     ANONYMOUS = "Anonymous"
 
 
+_IAM_IDENTITIES = frozenset({PrincipalType.USER, PrincipalType.ROLE_SESSION,
+                             PrincipalType.FEDERATED_USER, PrincipalType.ROOT})
+_SESSIONS = frozenset({PrincipalType.ROLE_SESSION, PrincipalType.FEDERATED_USER})
+
+
 @dataclass(frozen=True, slots=True)
 class RequestPrincipal:
     """Everything the matchers need to know about the caller, computed once."""
@@ -49,15 +54,14 @@ class RequestPrincipal:
     session_name: str | None = None
     is_service_linked: bool = False
 
-    @property
-    def is_iam_identity(self) -> bool:
-        """Users, role sessions, federated users and root: the callers SCPs apply to."""
-        return self.type in {PrincipalType.USER, PrincipalType.ROLE_SESSION,
-                             PrincipalType.FEDERATED_USER, PrincipalType.ROOT}
+    # Computed once: the evaluator asks these for every policy of every request.
+    is_iam_identity: bool = field(init=False)
+    is_session: bool = field(init=False)
 
-    @property
-    def is_session(self) -> bool:
-        return self.type in {PrincipalType.ROLE_SESSION, PrincipalType.FEDERATED_USER}
+    def __post_init__(self) -> None:
+        # Users, role sessions, federated users and root: the callers SCPs apply to.
+        object.__setattr__(self, "is_iam_identity", self.type in _IAM_IDENTITIES)
+        object.__setattr__(self, "is_session", self.type in _SESSIONS)
 
     @property
     def root_arn(self) -> str | None:
@@ -157,6 +161,15 @@ def _sts_principal(text: str, arn: Arn, pointer: str, source: str,
                            "federated-user ARN", pointer, source=source))
 
 
+class ResourceKind(StrEnum):
+    """Which resource policy a request meets: KMS key policies and role trust policies must
+    name the caller (policy-eval-denyallow); every other resource policy need not."""
+
+    KEY = "key"
+    TRUST = "trust"
+    RESOURCE = "resource"
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """One authorization question, ready for the evaluator (nothing is parsed later)."""
@@ -167,25 +180,38 @@ class Request:
     resource_account: str | None
     context: Mapping[str, ContextValue]
     derived_keys: tuple[str, ...] = field(default=())
+    # Computed once in __post_init__, read many times on the hot path.
+    action_lower: str = field(init=False)
+    service: str = field(init=False)
+    resource_kind: ResourceKind = field(init=False)
+    is_cross_account: bool = field(init=False)
 
-    @property
-    def action_lower(self) -> str:
-        return self.action.lower()
-
-    @property
-    def service(self) -> str:
-        return self.action.split(":", 1)[0].lower()
+    def __post_init__(self) -> None:
+        action_lower = self.action.lower()
+        object.__setattr__(self, "action_lower", action_lower)
+        object.__setattr__(self, "service", action_lower.split(":", 1)[0])
+        object.__setattr__(self, "resource_kind", _resource_kind(self.resource,
+                                                                 self.service))
+        caller_account = self.principal.account
+        object.__setattr__(self, "is_cross_account",
+                           caller_account is not None and self.resource_account is not None
+                           and caller_account != self.resource_account)
 
     @property
     def resource_service(self) -> str | None:
         parts = self.resource.split(":", 3)
         return parts[2] if len(parts) > 3 and parts[0] == "arn" else None
 
-    @property
-    def is_cross_account(self) -> bool:
-        caller_account = self.principal.account
-        return caller_account is not None and self.resource_account is not None and \
-            caller_account != self.resource_account
+
+def _resource_kind(resource: str, service: str) -> ResourceKind:
+    parts = resource.split(":", 5)
+    if len(parts) != 6:
+        return ResourceKind.RESOURCE
+    if parts[2] == "kms" and parts[5].startswith("key/"):
+        return ResourceKind.KEY
+    if parts[2] == "iam" and parts[5].startswith("role/") and service == "sts":
+        return ResourceKind.TRUST
+    return ResourceKind.RESOURCE
 
 
 def make_request(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from policy_engine.engine.request import Request
+from policy_engine.engine.request import Request, ResourceKind
 from policy_engine.engine.result import PolicyRole
 
 # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
@@ -25,17 +25,13 @@ KMS_CROSS_ACCOUNT_ACTIONS = frozenset(
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 
 
+_ROLE_OF_KIND = {ResourceKind.KEY: PolicyRole.KEY, ResourceKind.TRUST: PolicyRole.TRUST,
+                 ResourceKind.RESOURCE: PolicyRole.RESOURCE}
+
+
 def resource_policy_role(request: Request) -> PolicyRole:
     """A KMS key's policy and a role's trust policy must name the caller (policy-eval-denyallow)."""
-    parts = request.resource.split(":", 5)
-    if len(parts) != 6:
-        return PolicyRole.RESOURCE
-    service, resource = parts[2], parts[5]
-    if service == "kms" and resource.startswith("key/"):
-        return PolicyRole.KEY
-    if service == "iam" and resource.startswith("role/") and request.service == "sts":
-        return PolicyRole.TRUST
-    return PolicyRole.RESOURCE
+    return _ROLE_OF_KIND[request.resource_kind]
 
 
 def is_kms_cross_account_blocked(request: Request, role: PolicyRole) -> bool:

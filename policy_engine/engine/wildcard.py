@@ -9,7 +9,7 @@ so no backtracking is ever needed: the work is one forward scan of the input per
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,42 +18,56 @@ class _Chunk:
 
     text: str
     any_char_at: tuple[int, ...] = ()
+    # Derived once: the literal runs between `?`s, and the shift-and tables for `find`.
+    runs: tuple[tuple[int, str], ...] = field(init=False, repr=False, compare=False)
+    masks: dict[str, int] = field(init=False, repr=False, compare=False)
+    any_mask: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        runs: list[tuple[int, str]] = []
+        start = 0
+        for cut in (*self.any_char_at, len(self.text)):
+            if cut > start:
+                runs.append((start, self.text[start:cut]))
+            start = cut + 1
+        any_mask = sum(1 << i for i in self.any_char_at)
+        masks: dict[str, int] = {}
+        for i, ch in enumerate(self.text):
+            if i not in self.any_char_at:
+                masks[ch] = masks.get(ch, any_mask) | (1 << i)
+        object.__setattr__(self, "runs", tuple(runs))
+        object.__setattr__(self, "masks", masks)
+        object.__setattr__(self, "any_mask", any_mask)
 
     def matches_at(self, subject: str, start: int) -> bool:
         if not self.any_char_at:
             return subject.startswith(self.text, start)
         if start + len(self.text) > len(subject):
             return False
-        wild = self.any_char_at
-        return all(
-            i in wild or subject[start + i] == ch for i, ch in enumerate(self.text)
-        )
+        return all(subject.startswith(run, start + offset) for offset, run in self.runs)
 
     def find(self, subject: str, start: int, stop: int) -> int:
         """Leftmost position p in [start, stop] where the chunk matches, or -1."""
+        if stop < start:
+            return -1
         if not self.any_char_at:
             return subject.find(self.text, start, stop + len(self.text))
-        anchor, anchor_at = self._longest_literal_piece()
-        if not anchor:
-            return start if start <= stop else -1
-        probe = start + anchor_at
-        while True:
-            found = subject.find(anchor, probe, stop + anchor_at + len(anchor))
-            if found < 0:
-                return -1
-            candidate = found - anchor_at
-            if self.matches_at(subject, candidate):
-                return candidate
-            probe = found + 1
+        return self._shift_and(subject, start, stop)
 
-    def _longest_literal_piece(self) -> tuple[str, int]:
-        best, best_at, run_start = "", 0, 0
-        for i in range(len(self.text) + 1):
-            if i == len(self.text) or i in self.any_char_at:
-                if i - run_start > len(best):
-                    best, best_at = self.text[run_start:i], run_start
-                run_start = i + 1
-        return best, best_at
+    def _shift_and(self, subject: str, start: int, stop: int) -> int:
+        # Bit-parallel matching: one pass over the subject whatever the chunk holds, so a
+        # chunk full of `?` costs the same per character as a literal one.
+        width = len(self.text)
+        if width == 0:
+            return start
+        done = 1 << (width - 1)
+        masks, any_mask = self.masks, self.any_mask
+        state = 0
+        for position in range(start, stop + width):
+            state = ((state << 1) | 1) & masks.get(subject[position], any_mask)
+            if state & done:
+                return position - width + 1
+        return -1
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ from fnmatch import fnmatchcase
 from functools import cache
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -715,9 +714,6 @@ def test_pathological_pattern_on_a_long_arn_runs_in_linear_time() -> None:
         assert elapsed < 0.05, (pattern, elapsed)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a chunk with `?` is checked character by "
-                   "character at every candidate position (wildcard._Chunk.find), "
-                   "O(len(subject) * len(chunk)) in Python: about 0.8 s here")
 def test_question_mark_chunks_on_a_long_arn_run_in_linear_time() -> None:
     """Same guard for `?` inside a chunk: `*a?a?…a?b*` (50 `a?`) against the same ARN.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html

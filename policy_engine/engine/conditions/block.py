@@ -213,6 +213,14 @@ class CompiledConditionBlock:
         self.keys: tuple[str, ...] = tuple(dict.fromkeys(c.lookup_key for c in conditions))
         self.variable_keys = variable_keys  # lower-cased keys read through `${...}`
 
+    def holds(self, context: RequestContext) -> bool:
+        """Hot path: whether every condition holds, without building results."""
+        # A plain loop: all() over a generator costs a frame per call on this hot path.
+        for condition in self.conditions:  # noqa: SIM110
+            if not condition.evaluate(context)[0]:
+                return False
+        return True
+
     def first_failure(self, context: RequestContext) -> ConditionFailure | None:
         """None when every condition holds, else the first that does not."""
         for condition in self.conditions:
