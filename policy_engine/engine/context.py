@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 ContextInput = str | bool | int | float | list[str | bool | int | float] | tuple
 
@@ -41,6 +42,12 @@ def canonical_text(value: object) -> str:
 def make_context_value(value: object) -> ContextValue:
     if isinstance(value, list | tuple):
         return ContextValue(tuple(canonical_text(v) for v in value), is_multi=True)
+    # The type is part of the key: True == 1, but "true" != "1".
+    return _single_value(type(value), value)
+
+
+@lru_cache(maxsize=65536)
+def _single_value(_kind: type, value: object) -> ContextValue:
     return ContextValue((canonical_text(value),), is_multi=False)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from policy_engine.arn import ACCOUNT_ID, Arn, is_service_principal, parse_arn
 from policy_engine.engine.context import ContextValue, build_context, make_context_value
@@ -116,6 +117,12 @@ def parse_principal(text: str, *, pointer: str = "/request/principal",
         return _sts_principal(text, arn, pointer, source, context_principal_arn)
     raise ArnError(Problem("invalid-principal", f"`{text}` is not an IAM or STS principal ARN",
                            pointer, source=source))
+
+
+@lru_cache(maxsize=4096)
+def _cached_principal(text: str, principal_arn: str | None) -> RequestPrincipal:
+    # Not keyed on the source: a bad principal is parsed again to name the right file.
+    return parse_principal(text, context_principal_arn=principal_arn)
 
 
 def _iam_principal(text: str, arn: Arn, pointer: str, source: str) -> RequestPrincipal:
@@ -227,22 +234,41 @@ def make_request(
     """Build a request, deriving the context keys AWS sets itself when they are absent."""
     given = build_context(context or {})
     arn_hint = given.get("aws:principalarn")
-    caller = parse_principal(principal, source=source,
-                             context_principal_arn=arn_hint.single if arn_hint else None)
+    hint = arn_hint.single if arn_hint else None
+    try:
+        caller = _cached_principal(principal, hint)
+    except ArnError:
+        caller = parse_principal(principal, source=source, context_principal_arn=hint)
     if ":" not in action and action != "*":
         raise ArnError(Problem("invalid-action", f"`{action}` is not an action "
                                "(expected service:Action)", "/request/action", source=source))
-    account = resource_account or _resource_account(resource, source)
+    arn_account = _resource_account(resource, source)
+    if resource_account and arn_account and resource_account != arn_account:
+        raise ArnError(Problem(
+            "invalid-arn", f"`resource_account` {resource_account} differs from the account "
+            f"{arn_account} in the resource ARN", "/request/resource_account", source=source))
+    if resource_account is not None and not ACCOUNT_ID.fullmatch(resource_account):
+        raise ArnError(Problem("invalid-arn", f"`{resource_account}` is not an account id "
+                               "(12 digits)", "/request/resource_account", source=source))
+    account = resource_account or arn_account
     if account is None and caller.account is not None and _has_empty_account(resource):
         raise ArnError(Problem(
             "missing-element", f"`{resource}` names no account, so `resource_account` is "
             "required to tell same-account from cross-account access",
             "/request/resource_account", source=source))
-    derived = {key.lower(): make_context_value(value)
-               for key, value in derived_context(caller, account, now).items()
-               if key.lower() not in given}
+    derived = {key: value for key, value in _derived_values(caller, account, now).items()
+               if key not in given}
     return Request(caller, action, resource, account, {**derived, **given},
                    tuple(sorted(derived)))
+
+
+@lru_cache(maxsize=4096)
+def _derived_values(caller: RequestPrincipal, resource_account: str | None,
+                    now: datetime | None) -> dict[str, ContextValue]:
+    # Batches repeat callers and one `now`: derive each combination once. Callers must not
+    # mutate the returned mapping.
+    return {key.lower(): make_context_value(value)
+            for key, value in derived_context(caller, resource_account, now).items()}
 
 
 def _has_empty_account(resource: str) -> bool:
