@@ -1,0 +1,726 @@
+"""The snapshot file (external form) and the loaded `Snapshot` (internal form).
+
+The snapshot file is our documented format (`"format": "policy-engine-snapshot/1"`, JSON or
+YAML): accounts with their IAM data (the output of `aws iam get-account-authorization-details`
+inline, or the path of a file holding it), the organization tree with its SCPs and RCPs,
+resources with their policies and tags, and identity providers. The pydantic models below
+define it (`extra="forbid"`: an unknown key is an error naming its path) and produce its
+JSON Schema. Policy documents stay raw JSON here; the loader validates each one with
+`parse_policy` under the kind it is used as.
+
+The loaded form is plain frozen dataclasses: typed, immutable, with every lookup built once
+by `policy_engine.snapshot.load`. Entities compare by identity (each exists once per
+snapshot), so they can be used as dictionary keys.
+
+Sources: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+(FullAWSAccess and inheritance), orgs_manage_policies_rcps.html (RCPFullAWSAccess),
+orgs_reference_limits.html; Organizations API reference for the id patterns (Organization,
+Root, OrganizationalUnit, PolicySummary); IAM User Guide reference_policies_condition-keys.html
+for aws:PrincipalOrgPaths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Annotated, Any, ClassVar, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
+
+from policy_engine.errors import Problem
+from policy_engine.model.kinds import PolicyKind
+from policy_engine.model.policy import PolicyDocument
+from policy_engine.snapshot.authorization_details import AuthorizationDetails, RoleLastUsed
+
+SNAPSHOT_FORMAT: Final = "policy-engine-snapshot/1"
+
+# ----------------------------------------------------------------- snapshot file: values
+
+# Each pattern with the words used when a value does not match it.
+ACCOUNT_ID_PATTERN: Final = r"^\d{12}$"
+ORGANIZATION_ID_PATTERN: Final = r"^o-[a-z0-9]{10,32}$"
+ROOT_ID_PATTERN: Final = r"^r-[0-9a-z]{4,32}$"
+OU_ID_PATTERN: Final = r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"
+ORG_POLICY_ID_PATTERN: Final = r"^p-[0-9a-zA-Z_]{8,128}$"
+PROVIDER_ARN_PATTERN: Final = r"^arn:[a-z-]+:iam::\d{12}:(saml-provider|oidc-provider)/.+$"
+PATTERN_WORDS: Final = MappingProxyType({
+    ACCOUNT_ID_PATTERN: "account id (12 digits, written as text)",
+    ORGANIZATION_ID_PATTERN: "organization id (`o-` and 10 to 32 lowercase letters or digits)",
+    ROOT_ID_PATTERN: "root id (`r-` and 4 to 32 lowercase letters or digits)",
+    OU_ID_PATTERN: "organizational unit id (such as `ou-ab12-cd34ef56`)",
+    ORG_POLICY_ID_PATTERN: "organization policy id (such as `p-FullAWSAccess` or "
+                           "`p-examplepolicyid111`)",
+    PROVIDER_ARN_PATTERN: "identity provider ARN (`arn:aws:iam::ACCOUNT:saml-provider/NAME` "
+                          "or `arn:aws:iam::ACCOUNT:oidc-provider/HOST`)",
+})
+
+AccountId = Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN, description="12-digit account id")]
+OrganizationId = Annotated[str, Field(pattern=ORGANIZATION_ID_PATTERN)]
+RootId = Annotated[str, Field(pattern=ROOT_ID_PATTERN)]
+OuId = Annotated[str, Field(pattern=OU_ID_PATTERN)]
+OrgPolicyId = Annotated[str, Field(pattern=ORG_POLICY_ID_PATTERN)]
+ProviderArn = Annotated[str, Field(pattern=PROVIDER_ARN_PATTERN)]
+Tags = Annotated[dict[str, str], Field(description="tag key -> value")]
+RawDocument = Annotated[
+    dict[str, Any],
+    WithJsonSchema({"type": "object", "description": "an IAM policy document "
+                    "(`Version`, `Statement`), validated for the kind of policy it is"}),
+]
+
+
+class OrgPolicyType(StrEnum):
+    SCP = "SCP"
+    RCP = "RCP"
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _details_form(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "path"
+    if isinstance(value, dict):
+        return "inline"
+    return None
+
+
+AuthorizationDetailsSpec = Annotated[
+    Annotated[str, Tag("path")] | Annotated[AuthorizationDetails, Tag("inline")],
+    Discriminator(
+        _details_form,
+        custom_error_type="details_form",
+        custom_error_message="should be the path of a file holding the output of "
+                             "`aws iam get-account-authorization-details`, or that output "
+                             "inline as an object",
+    ),
+]
+
+
+class AccountEntry(_Closed):
+    """One AWS account: its IAM data and identity providers."""
+
+    id: AccountId
+    name: str | None = None
+    authorization_details: AuthorizationDetailsSpec | None = Field(
+        None, description="the output of `aws iam get-account-authorization-details` "
+        "inline, or the path of a file holding it (relative to this file)")
+    identity_providers: tuple[ProviderArn, ...] = Field(
+        (), description="SAML and OIDC provider ARNs that trust policies may name")
+
+
+class OrgAccountNode(_Closed):
+    """An account placed in the organization tree, with the policies attached to it."""
+
+    id: AccountId
+    policies: tuple[OrgPolicyId, ...] = Field(
+        (), description="ids of the SCPs and RCPs attached directly to the account")
+
+
+class OrganizationalUnitNode(_Closed):
+    id: OuId
+    name: str
+    policies: tuple[OrgPolicyId, ...] = ()
+    accounts: tuple[OrgAccountNode, ...] = ()
+    organizational_units: tuple[OrganizationalUnitNode, ...] = ()
+
+
+class RootNode(_Closed):
+    id: RootId
+    policies: tuple[OrgPolicyId, ...] = ()
+    accounts: tuple[OrgAccountNode, ...] = ()
+    organizational_units: tuple[OrganizationalUnitNode, ...] = ()
+
+
+class OrgPolicyEntry(_Closed):
+    name: str
+    type: OrgPolicyType
+    description: str | None = None
+    document: RawDocument
+
+
+class OrganizationEntry(_Closed):
+    """The tree, root first. Attachments are explicit: nothing is attached implicitly.
+
+    While a policy type is enabled AWS keeps at least one policy of that type attached to
+    the root, every OU and every account (FullAWSAccess for SCPs, RCPFullAWSAccess for RCPs,
+    which cannot be detached); the loader checks the same. `p-FullAWSAccess` and
+    `p-RCPFullAWSAccess` are known without being listed in `policies`.
+    """
+
+    id: OrganizationId
+    management_account: AccountId
+    policy_types: tuple[OrgPolicyType, ...] = Field(
+        (OrgPolicyType.SCP,), description="the policy types enabled in the organization")
+    root: RootNode
+    policies: dict[OrgPolicyId, OrgPolicyEntry] = Field(
+        default_factory=dict, description="policy id -> the SCP or RCP")
+
+
+class S3BucketEntry(_Closed):
+    name: str
+    account: AccountId = Field(description="the account that owns the bucket")
+    region: str | None = None
+    policy: RawDocument | None = None
+    tags: Tags = Field(default_factory=dict)
+
+
+class KmsKeyEntry(_Closed):
+    arn: str
+    policy: RawDocument = Field(description="the key policy (every KMS key has one)")
+    aliases: tuple[str, ...] = Field((), description="`alias/NAME`, or alias ARNs")
+    tags: Tags = Field(default_factory=dict)
+
+
+class ArnResourceEntry(_Closed):
+    arn: str
+    policy: RawDocument | None = None
+    tags: Tags = Field(default_factory=dict)
+
+
+class LambdaLayerVersionEntry(_Closed):
+    arn: str = Field(description="`arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`")
+    policy: RawDocument | None = None
+
+
+class GenericResourceEntry(_Closed):
+    arn: str
+    type: str = Field(description="the resource type, such as `glue:catalog`")
+    account: AccountId | None = Field(
+        None, description="the owner; required when the ARN carries no account")
+    policy: RawDocument | None = None
+    tags: Tags = Field(default_factory=dict)
+
+
+class ResourcesEntry(_Closed):
+    s3_buckets: tuple[S3BucketEntry, ...] = ()
+    kms_keys: tuple[KmsKeyEntry, ...] = ()
+    sqs_queues: tuple[ArnResourceEntry, ...] = ()
+    sns_topics: tuple[ArnResourceEntry, ...] = ()
+    lambda_functions: tuple[ArnResourceEntry, ...] = ()
+    lambda_layer_versions: tuple[LambdaLayerVersionEntry, ...] = ()
+    secretsmanager_secrets: tuple[ArnResourceEntry, ...] = ()
+    ecr_repositories: tuple[ArnResourceEntry, ...] = ()
+    other: tuple[GenericResourceEntry, ...] = ()
+
+
+class SnapshotFile(_Closed):
+    """A policy-engine snapshot: several accounts, their organization and resources."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              title="policy-engine snapshot")
+
+    schema_: str | None = Field(None, alias="$schema",
+                                description="optional, for editors that validate")
+    format: Literal["policy-engine-snapshot/1"]
+    description: str | None = None
+    accounts: tuple[AccountEntry, ...] = ()
+    organization: OrganizationEntry | None = None
+    resources: ResourcesEntry = Field(default_factory=ResourcesEntry)
+
+
+# ---------------------------------------------------------------------- loaded snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an element came from: file, JSON pointer, and line/column when known."""
+
+    source: str
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        return f"{where} ({self.pointer})" if self.pointer else where
+
+
+BUILT_IN: Final = Origin("<built-in>")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SnapshotPolicy:
+    """One validated policy document, named the way explanations should show it."""
+
+    name: str
+    kind: PolicyKind
+    document: PolicyDocument
+    origin: Origin
+    arn: str | None = None  # managed policies
+
+    @property
+    def named(self) -> tuple[str, PolicyDocument]:
+        """The `(name, document)` pair that `compile_policy_set` takes."""
+        return self.name, self.document
+
+    def __repr__(self) -> str:
+        return f"SnapshotPolicy({self.name!r}, kind={self.kind.value}, origin={self.origin})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ManagedPolicyVersion:
+    """One version of a managed policy.
+
+    The default version is validated at load time. Other versions never take part in a
+    decision, so each is validated on first access of `policy` (once; a problem raises
+    `SnapshotError` then): in a large account they are most of the documents.
+    """
+
+    version_id: str
+    is_default: bool
+    create_date: datetime | None
+    _parse: Callable[[], SnapshotPolicy] = field(repr=False)
+    _parsed: list[SnapshotPolicy] = field(default_factory=list, repr=False)
+
+    @property
+    def policy(self) -> SnapshotPolicy:
+        if not self._parsed:
+            self._parsed.append(self._parse())
+        return self._parsed[0]
+
+    @property
+    def is_parsed(self) -> bool:
+        return bool(self._parsed)
+
+    def __repr__(self) -> str:
+        return f"ManagedPolicyVersion({self.version_id!r}, is_default={self.is_default})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ManagedPolicy:
+    """A managed policy with every version; `default` is the operative one.
+
+    `boundary` is the default version validated as a permissions boundary, present when a
+    user or role in the snapshot uses the policy as its boundary.
+    """
+
+    arn: str
+    name: str
+    account: str | None  # None for AWS managed policies (`arn:aws:iam::aws:policy/...`)
+    policy_id: str | None
+    path: str
+    default_version_id: str
+    versions: tuple[ManagedPolicyVersion, ...]
+    default: SnapshotPolicy
+    boundary: SnapshotPolicy | None
+    attachment_count: int | None
+    permissions_boundary_usage_count: int | None
+    is_attachable: bool
+    description: str | None
+    create_date: datetime | None
+    update_date: datetime | None
+    origin: Origin
+
+    @property
+    def is_aws_managed(self) -> bool:
+        return self.account is None
+
+    @property
+    def document(self) -> PolicyDocument:
+        return self.default.document
+
+    def version(self, version_id: str) -> ManagedPolicyVersion | None:
+        return next((v for v in self.versions if v.version_id == version_id), None)
+
+    def __repr__(self) -> str:
+        return f"ManagedPolicy({self.arn!r}, default={self.default_version_id})"
+
+
+@dataclass(frozen=True, slots=True)
+class AttachedPolicyRef:
+    """An attachment as written; the policy may be absent from a filtered snapshot."""
+
+    arn: str
+    name: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Group:
+    account: str
+    name: str
+    arn: str
+    group_id: str | None
+    path: str
+    inline_policies: tuple[SnapshotPolicy, ...]
+    attached_policies: tuple[AttachedPolicyRef, ...]
+    create_date: datetime | None
+    origin: Origin
+
+    def __repr__(self) -> str:
+        return f"Group({self.arn!r})"
+
+
+class PrincipalType(StrEnum):
+    USER = "user"
+    ROLE = "role"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class User:
+    account: str
+    name: str
+    arn: str
+    user_id: str | None
+    path: str
+    inline_policies: tuple[SnapshotPolicy, ...]
+    attached_policies: tuple[AttachedPolicyRef, ...]
+    group_names: tuple[str, ...]
+    permissions_boundary: AttachedPolicyRef | None
+    tags: Mapping[str, str]
+    create_date: datetime | None
+    origin: Origin
+
+    type: ClassVar[PrincipalType] = PrincipalType.USER
+
+    @property
+    def short_name(self) -> str:
+        return f"user/{self.name}"
+
+    @property
+    def unique_id(self) -> str | None:
+        return self.user_id
+
+    def __repr__(self) -> str:
+        return f"User({self.arn!r})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InstanceProfile:
+    name: str
+    arn: str
+    instance_profile_id: str | None
+    path: str
+    role_names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Role:
+    account: str
+    name: str
+    arn: str
+    role_id: str | None
+    path: str
+    trust_policy: SnapshotPolicy | None
+    inline_policies: tuple[SnapshotPolicy, ...]
+    attached_policies: tuple[AttachedPolicyRef, ...]
+    permissions_boundary: AttachedPolicyRef | None
+    tags: Mapping[str, str]
+    instance_profiles: tuple[InstanceProfile, ...]
+    last_used: RoleLastUsed | None
+    create_date: datetime | None
+    origin: Origin
+
+    type: ClassVar[PrincipalType] = PrincipalType.ROLE
+
+    @property
+    def short_name(self) -> str:
+        return f"role/{self.name}"
+
+    @property
+    def unique_id(self) -> str | None:
+        return self.role_id
+
+    @property
+    def is_service_linked(self) -> bool:
+        return self.path.startswith("/aws-service-role/")
+
+    def __repr__(self) -> str:
+        return f"Role({self.arn!r})"
+
+
+Principal = User | Role
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Account:
+    id: str
+    name: str | None
+    users: Mapping[str, User]
+    groups: Mapping[str, Group]
+    roles: Mapping[str, Role]
+    # Every managed policy this account's authorization details listed (customer managed
+    # and the AWS managed ones in use), by ARN.
+    managed_policies: Mapping[str, ManagedPolicy]
+    identity_providers: tuple[str, ...]
+    has_authorization_details: bool
+    origin: Origin
+
+    def principals(self) -> Iterator[Principal]:
+        yield from self.users.values()
+        yield from self.roles.values()
+
+    @property
+    def root_arn(self) -> str:
+        return f"arn:aws:iam::{self.id}:root"
+
+    def __repr__(self) -> str:
+        return (f"Account({self.id!r}, name={self.name!r}, users={len(self.users)}, "
+                f"groups={len(self.groups)}, roles={len(self.roles)}, "
+                f"managed_policies={len(self.managed_policies)})")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OrgPolicy:
+    id: str
+    name: str
+    type: OrgPolicyType
+    policy: SnapshotPolicy
+    description: str | None = None
+    aws_managed: bool = False
+
+    def __repr__(self) -> str:
+        return f"OrgPolicy({self.id!r}, {self.name!r}, {self.type.value})"
+
+
+class OrgNodeType(StrEnum):
+    ROOT = "ROOT"
+    ORGANIZATIONAL_UNIT = "ORGANIZATIONAL_UNIT"
+    ACCOUNT = "ACCOUNT"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OrgLevel:
+    """One node on an account's organization path and the policies attached to it."""
+
+    node_id: str
+    node_type: OrgNodeType
+    name: str | None
+    scps: tuple[OrgPolicy, ...]
+    rcps: tuple[OrgPolicy, ...]
+    origin: Origin
+
+    def __repr__(self) -> str:
+        return (f"OrgLevel({self.node_id!r}, scps={[p.name for p in self.scps]}, "
+                f"rcps={[p.name for p in self.rcps]})")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Organization:
+    id: str
+    management_account: str
+    root_id: str
+    policy_types: frozenset[OrgPolicyType]
+    policies: Mapping[str, OrgPolicy]
+    # account id -> (root, OU, ..., account): every account placed in the tree.
+    paths: Mapping[str, tuple[OrgLevel, ...]]
+    organizational_units: Mapping[str, OrgLevel]
+    origin: Origin
+
+    def path(self, account: str) -> tuple[OrgLevel, ...] | None:
+        return self.paths.get(account)
+
+    def scps_for(self, account: str) -> tuple[tuple[SnapshotPolicy, ...], ...] | None:
+        """The SCPs of each level, root first; None when SCPs do not apply to the account.
+
+        SCPs do not restrict the management account (orgs_manage_policies_scps.html).
+        """
+        return self._levels(account, OrgPolicyType.SCP)
+
+    def rcps_for(self, account: str) -> tuple[tuple[SnapshotPolicy, ...], ...] | None:
+        """The RCPs of each level, root first; None when RCPs do not apply to the account."""
+        return self._levels(account, OrgPolicyType.RCP)
+
+    def org_paths_for(self, account: str) -> str | None:
+        """The `aws:PrincipalOrgPaths` / `aws:ResourceOrgPaths` value of an account.
+
+        `o-ORG/r-ROOT/ou-.../` — the OUs from the root down, ending in `/`.
+        """
+        levels = self.paths.get(account)
+        if levels is None:
+            return None
+        parts = [self.id] + [lvl.node_id for lvl in levels if lvl.node_type is not
+                             OrgNodeType.ACCOUNT]
+        return "/".join(parts) + "/"
+
+    def _levels(self, account: str, kind: OrgPolicyType
+                ) -> tuple[tuple[SnapshotPolicy, ...], ...] | None:
+        levels = self.paths.get(account)
+        if levels is None or kind not in self.policy_types or account == self.management_account:
+            return None
+        pick = (lambda lvl: lvl.scps) if kind is OrgPolicyType.SCP else (lambda lvl: lvl.rcps)
+        return tuple(tuple(p.policy for p in pick(lvl)) for lvl in levels)
+
+    def __repr__(self) -> str:
+        return f"Organization({self.id!r}, accounts={len(self.paths)})"
+
+
+class ResourceType(StrEnum):
+    S3_BUCKET = "s3-bucket"
+    KMS_KEY = "kms-key"
+    SQS_QUEUE = "sqs-queue"
+    SNS_TOPIC = "sns-topic"
+    LAMBDA_FUNCTION = "lambda-function"
+    LAMBDA_LAYER_VERSION = "lambda-layer-version"
+    SECRETSMANAGER_SECRET = "secretsmanager-secret"
+    ECR_REPOSITORY = "ecr-repository"
+    OTHER = "other"
+
+
+RESOURCE_POLICY_KINDS: Final = MappingProxyType({
+    ResourceType.S3_BUCKET: PolicyKind.S3_BUCKET,
+    ResourceType.KMS_KEY: PolicyKind.KMS_KEY,
+    ResourceType.SQS_QUEUE: PolicyKind.SQS_QUEUE,
+    ResourceType.SNS_TOPIC: PolicyKind.SNS_TOPIC,
+    ResourceType.LAMBDA_FUNCTION: PolicyKind.LAMBDA_FUNCTION,
+    ResourceType.LAMBDA_LAYER_VERSION: PolicyKind.LAMBDA_LAYER,
+    ResourceType.SECRETSMANAGER_SECRET: PolicyKind.SECRETSMANAGER_SECRET,
+    ResourceType.ECR_REPOSITORY: PolicyKind.ECR_REPOSITORY,
+    ResourceType.OTHER: PolicyKind.RESOURCE,
+})
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Resource:
+    """A resource and its policy. `name`: the bucket, key id, queue, topic, function,
+    `layer:version`, secret, repository, or the ARN's resource part for other types."""
+
+    arn: str
+    type: ResourceType
+    account: str
+    name: str
+    region: str | None
+    policy: SnapshotPolicy | None
+    tags: Mapping[str, str]
+    origin: Origin
+    aliases: tuple[str, ...] = ()  # KMS keys: `alias/NAME`
+    type_name: str | None = None  # generic resources: the type as written
+
+    def __repr__(self) -> str:
+        return f"Resource({self.arn!r}, type={self.type.value})"
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Snapshot:
+    """Accounts, organization and resources, with every lookup built once at load time.
+
+    `warnings` lists what the snapshot could not know (a managed policy or group referenced
+    but absent from filtered output, truncated output, ...); `load_snapshot(strict=True)`
+    raises on them instead.
+    """
+
+    accounts: Mapping[str, Account]
+    organization: Organization | None
+    resources: Mapping[str, Resource]
+    warnings: tuple[Problem, ...]
+    sources: tuple[str, ...]
+    _principals: Mapping[str, Principal] = field(default_factory=_empty, repr=False)
+    _unique_ids: Mapping[str, Principal] = field(default_factory=_empty, repr=False)
+    _aws_managed: Mapping[str, ManagedPolicy] = field(default_factory=_empty, repr=False)
+    _groups_of: Mapping[str, tuple[Group, ...]] = field(default_factory=_empty, repr=False)
+    _kms_aliases: Mapping[str, Resource] = field(default_factory=_empty, repr=False)
+
+    def __repr__(self) -> str:
+        org = self.organization.id if self.organization else None
+        return (f"Snapshot(accounts={list(self.accounts)}, organization={org!r}, "
+                f"resources={len(self.resources)}, warnings={len(self.warnings)})")
+
+    # -- principals
+
+    def principals(self) -> Iterator[Principal]:
+        for account in self.accounts.values():
+            yield from account.principals()
+
+    def principal(self, arn: str) -> Principal | None:
+        """A user or role by ARN (with its path, as IAM writes it, or without)."""
+        return self._principals.get(arn)
+
+    def principal_by_unique_id(self, unique_id: str) -> Principal | None:
+        """By `AIDA...`/`AROA...` id, the value of `aws:userid` (before any `:session`)."""
+        return self._unique_ids.get(unique_id)
+
+    def find_principals(self, name: str, *, type: PrincipalType | str | None = None,
+                        account: str | None = None) -> tuple[Principal, ...]:
+        """Users and roles with this short name, optionally of one type and account."""
+        wanted = PrincipalType(type) if type is not None else None
+        found: list[Principal] = []
+        if account is None:
+            accounts = list(self.accounts.values())
+        else:
+            accounts = [self.accounts[account]] if account in self.accounts else []
+        for acct in accounts:
+            if wanted in (None, PrincipalType.USER) and name in acct.users:
+                found.append(acct.users[name])
+            if wanted in (None, PrincipalType.ROLE) and name in acct.roles:
+                found.append(acct.roles[name])
+        return tuple(found)
+
+    def groups_of(self, user: User) -> tuple[Group, ...]:
+        """The user's groups that the snapshot holds (missing ones are in `warnings`)."""
+        return self._groups_of.get(user.arn, ())
+
+    # -- managed policies
+
+    def managed_policy(self, arn: str, *, account: str | None = None) -> ManagedPolicy | None:
+        """By ARN; AWS managed policies are looked up in `account` first, then anywhere."""
+        owner = _policy_account(arn)
+        if owner is not None:
+            holder = self.accounts.get(owner)
+            return holder.managed_policies.get(arn) if holder else None
+        if account is not None and account in self.accounts:
+            found = self.accounts[account].managed_policies.get(arn)
+            if found is not None:
+                return found
+        return self._aws_managed.get(arn)
+
+    def managed_policies_of(self, entity: Principal | Group) -> tuple[ManagedPolicy, ...]:
+        """The attached managed policies the snapshot holds, in attachment order."""
+        found = (self.managed_policy(ref.arn, account=entity.account)
+                 for ref in entity.attached_policies)
+        return tuple(policy for policy in found if policy is not None)
+
+    def boundary_of(self, principal: Principal) -> SnapshotPolicy | None:
+        """The principal's permissions boundary, validated as one; None when it has none
+        or when the boundary policy is missing from the snapshot (see `warnings`)."""
+        ref = principal.permissions_boundary
+        if ref is None:
+            return None
+        policy = self.managed_policy(ref.arn, account=principal.account)
+        return policy.boundary if policy is not None else None
+
+    # -- resources and organization
+
+    def resource(self, arn: str) -> Resource | None:
+        return self.resources.get(arn)
+
+    def resource_for(self, arn: str) -> Resource | None:
+        """The resource whose policy governs `arn`: itself, the bucket of an S3 object,
+        the key a KMS alias ARN names, or the function of a qualified Lambda ARN."""
+        found = self.resources.get(arn)
+        if found is not None:
+            return found
+        parts = arn.split(":", 5)
+        if len(parts) != 6:
+            return None
+        service, resource = parts[2], parts[5]
+        if service == "s3" and "/" in resource:
+            return self.resources.get(arn.split("/", 1)[0])
+        if service == "kms" and resource.startswith("alias/"):
+            return self._kms_aliases.get(arn)
+        if service == "lambda" and resource.startswith("function:") and resource.count(":") > 1:
+            return self.resources.get(arn.rsplit(":", 1)[0])
+        return None
+
+    def org_path(self, account: str) -> tuple[OrgLevel, ...] | None:
+        """Root -> OUs -> account, with the SCPs/RCPs at each level; None outside the org."""
+        return self.organization.path(account) if self.organization else None
+
+    def account(self, account_id: str) -> Account | None:
+        return self.accounts.get(account_id)
+
+
+def _policy_account(arn: str) -> str | None:
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[4] and parts[4] != "aws":
+        return parts[4]
+    return None
