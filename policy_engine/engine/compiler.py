@@ -51,6 +51,8 @@ class CompiledPolicy:
     _any_service: tuple[CompiledStatement, ...] = field(repr=False, compare=False)
     _candidates: dict[str, tuple[CompiledStatement, ...]] = field(
         default_factory=dict, repr=False, compare=False)
+    _pools: dict[str, tuple[CompiledStatement, ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def silent_scan(self) -> PolicyScan:
@@ -65,14 +67,21 @@ class CompiledPolicy:
         """Statements whose Action/NotAction element matches the action (memoised)."""
         found = self._candidates.get(action_lower)
         if found is None:
-            service = action_lower.split(":", 1)[0]
-            pool = self._by_service.get(service, ()) + self._any_service
-            found = tuple(sorted((s for s in pool if s.actions.matches(action_lower)),
-                                 key=lambda s: s.index))
+            pool = self._pool(action_lower.split(":", 1)[0])
+            found = tuple(s for s in pool if s.actions.matches(action_lower))
             if len(self._candidates) >= _CANDIDATE_CACHE_LIMIT:
                 self._candidates.clear()
             self._candidates[action_lower] = found
         return found
+
+    def _pool(self, service: str) -> tuple[CompiledStatement, ...]:
+        """Statements that may name an action of the service, in statement order."""
+        pool = self._pools.get(service)
+        if pool is None:
+            pool = tuple(sorted(self._by_service.get(service, ()) + self._any_service,
+                                key=lambda s: s.index))
+            self._pools[service] = pool
+        return pool
 
 
 def compile_statement(index: int, statement: Statement, *,
@@ -136,6 +145,10 @@ class PolicySet:
     management_account: str | None = None
     _plans: dict[str, ActionPlan] = field(default_factory=dict, repr=False, compare=False)
 
+    @cached_property
+    def layout(self) -> Layout:
+        return _build_layout(self)
+
     def plan_for(self, action_lower: str) -> ActionPlan:
         """Each policy with its statements that can apply to this action (memoised)."""
         plan = self._plans.get(action_lower)
@@ -166,12 +179,10 @@ class Slot:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionPlan:
-    """Every policy of a set, and one flat list of the statements that can apply to an
-    action, each tagged with its policy's slot: one loop evaluates a whole request."""
+class Layout:
+    """Every policy of a set in a slot, in the order their Denys are reported."""
 
     slots: tuple[Slot, ...]
-    statements: tuple[tuple[int, CompiledStatement], ...]
     scp_levels: tuple[tuple[int, ...], ...] | None
     rcp_levels: tuple[tuple[int, ...], ...] | None
     resource: int | None
@@ -180,7 +191,16 @@ class ActionPlan:
     session: int | None
 
 
-def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    """One flat list of the statements that can apply to an action, each tagged with its
+    policy's slot: one loop evaluates a whole request."""
+
+    layout: Layout
+    statements: tuple[tuple[int, CompiledStatement], ...]
+
+
+def _build_layout(policies: PolicySet) -> Layout:
     slots: list[Slot] = []
 
     def add(group: SlotGroup, policy: CompiledPolicy | None, level: int | None = None
@@ -203,10 +223,15 @@ def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
     identity = tuple(add(SlotGroup.IDENTITY, p) for p in policies.identity)
     boundary = add(SlotGroup.BOUNDARY, policies.permissions_boundary)
     session = add(SlotGroup.SESSION, policies.session_policy)
-    statements = tuple((index, statement) for index, slot in enumerate(slots)
+    return Layout(tuple(slots), scp_levels, rcp_levels, resource,
+                  identity, boundary, session)  # type: ignore[arg-type]
+
+
+def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
+    layout = policies.layout
+    statements = tuple((index, statement) for index, slot in enumerate(layout.slots)
                        for statement in slot.policy.statements_for(action_lower))
-    return ActionPlan(tuple(slots), statements, scp_levels, rcp_levels, resource,
-                      identity, boundary, session)  # type: ignore[arg-type]
+    return ActionPlan(layout, statements)
 
 
 def compile_policy_set(

@@ -108,10 +108,11 @@ def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
     iam_caller = caller.is_iam_identity
     has_boundary = policies.permissions_boundary is not None and iam_caller
     plan = policies.plan_for(request.action_lower)
+    layout = plan.layout
     scp_on = scp_applies(request, policies)
     rcp_on = rcp_applies(request, policies)
     active = (scp_on, rcp_on, True, iam_caller, iam_caller, caller.is_session)
-    slots = plan.slots
+    slots = layout.slots
     vias: list[PrincipalVia | None] = [None] * len(slots)
     allow_at: list[int | None] = [None] * len(slots)
     for slot_index, statement in plan.statements:
@@ -143,13 +144,13 @@ def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
         caller=caller,
         cross_account=request.is_cross_account,
         resource_role=role,
-        identity=tuple(scan(i) for i in plan.identity) if iam_caller else (),
-        boundary=scan(plan.boundary) if iam_caller and plan.boundary is not None else None,
-        session=scan(plan.session) if caller.is_session and plan.session is not None
+        identity=tuple(scan(i) for i in layout.identity) if iam_caller else (),
+        boundary=scan(layout.boundary) if iam_caller and layout.boundary is not None else None,
+        session=scan(layout.session) if caller.is_session and layout.session is not None
         else None,
-        resource=None if plan.resource is None else scan(plan.resource),
-        scp_levels=levels(plan.scp_levels, scp_on),
-        rcp_levels=levels(plan.rcp_levels, rcp_on),
+        resource=None if layout.resource is None else scan(layout.resource),
+        scp_levels=levels(layout.scp_levels, scp_on),
+        rcp_levels=levels(layout.rcp_levels, rcp_on),
         kms_cross_account_blocked=is_kms_cross_account_blocked(request, role),
     )
 
