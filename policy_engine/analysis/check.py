@@ -1,0 +1,57 @@
+"""Assertion files: every line a question, optionally with the decision it expects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policy_engine.analysis.resolve import Resolver
+from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.errors import PolicyEngineError, Problem
+from policy_engine.whatif import Assertion, Question, Script
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    line: int
+    text: str
+    assertion: Assertion | None  # None for a bare question
+    result: EvaluationResult
+
+    @property
+    def expected(self) -> str | None:
+        return None if self.assertion is None else self.assertion.expected
+
+    @property
+    def passed(self) -> bool:
+        return self.assertion is None or self.assertion.accepts(self.result.decision.value)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    source: str
+    outcomes: tuple[CheckOutcome, ...]
+
+    @property
+    def failures(self) -> tuple[CheckOutcome, ...]:
+        return tuple(o for o in self.outcomes if not o.passed)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def run_checks(resolver: Resolver, script: Script) -> CheckReport:
+    outcomes = []
+    for item in script.items:
+        question: Question = item.question if isinstance(item, Assertion) else item
+        try:
+            result = resolver.ask(question)
+        except PolicyEngineError as error:
+            first = error.problems[0]
+            raise type(error)(Problem(first.code, first.message, first.pointer,
+                                      question.line, question.column, script.source)
+                              ) from None
+        outcomes.append(CheckOutcome(question.line, question.text,
+                                     item if isinstance(item, Assertion) else None,
+                                     result))
+    return CheckReport(script.source, tuple(outcomes))

@@ -1,0 +1,195 @@
+"""Commands over account snapshots: ask, check, who-can, what-can, assume-paths.
+
+`--env SNAPSHOT` may be repeated; the files merge (accounts by id, resources by ARN).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policy_engine.cli.app import EXIT_CHECK_FAILED, app
+from policy_engine.errors import InputReadError, Problem
+
+EnvOption = Annotated[list[Path], typer.Option(
+    "--env", "-e", help="Snapshot file (authorization details or policy-engine snapshot); "
+    "repeat to merge several.")]
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    JUNIT = "junit"
+
+
+def _resolver(env: list[Path]):
+    from policy_engine.analysis.resolve import Resolver
+    from policy_engine.snapshot import load_snapshot
+
+    if not env:
+        raise InputReadError(Problem("usage", "give at least one snapshot with --env FILE"))
+    snapshot = load_snapshot(env)
+    for warning in snapshot.warnings:
+        print(f"warning: {warning.one_line()}", file=sys.stderr)
+    return Resolver(snapshot)
+
+
+def _print(renderable: object) -> None:
+    from rich.console import Console
+
+    Console().print(renderable)
+
+
+@app.command()
+def ask(
+    expression: Annotated[str, typer.Argument(
+        help='A what-if question, e.g. "can role/app do s3:GetObject on arn:aws:s3:::b/k"')],
+    env: EnvOption,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
+    expect: Annotated[str | None, typer.Option(
+        help="allowed, denied, explicitDeny or implicitDeny: exit 1 when not met.")] = None,
+) -> None:
+    """Answer one what-if question against a snapshot, with its explanation."""
+    from policy_engine.whatif import parse_question
+
+    question = parse_question(expression, source="<expr>")
+    result = _resolver(env).ask(question)
+    if output_format is OutputFormat.JSON:
+        import json
+
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        from policy_engine.formatters import decision_text
+
+        _print(decision_text.render(result))
+    if expect is not None:
+        from policy_engine.whatif import parse_script
+
+        assertion = parse_script(f"expect {expect}: {expression}", source="<expr>").items[0]
+        if not assertion.accepts(result.decision.value):  # type: ignore[union-attr]
+            raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command()
+def check(
+    assertions_file: Annotated[Path, typer.Argument(help="What-if assertions, one a line.")],
+    env: EnvOption,
+    output_format: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.TEXT,
+) -> None:
+    """Run every assertion of a file; exit 1 when any fails."""
+    from policy_engine.analysis.check import run_checks
+    from policy_engine.whatif import parse_script
+
+    try:
+        text = assertions_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputReadError(Problem("unreadable", f"cannot read the file: "
+                                     f"{getattr(error, 'strerror', None) or error}",
+                                     source=str(assertions_file))) from None
+    script = parse_script(text, source=str(assertions_file))
+    report = run_checks(_resolver(env), script)
+    if output_format is CheckFormat.JSON:
+        from policy_engine.formatters import accounts_json
+
+        print(accounts_json.render_check(report))
+    elif output_format is CheckFormat.JUNIT:
+        from policy_engine.formatters import accounts_json
+
+        print(accounts_json.render_check_junit(report))
+    else:
+        from policy_engine.formatters import accounts_text
+
+        _print(accounts_text.render_check(report))
+    if not report.passed:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command("who-can")
+def who_can_command(
+    action: Annotated[str, typer.Argument(help="service:Action")],
+    resource: Annotated[str, typer.Argument(help="Resource ARN or *")],
+    env: EnvOption,
+    resource_account: Annotated[str | None, typer.Option(
+        help="Account of a resource whose ARN names none (an S3 bucket not in the snapshot).")
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
+) -> None:
+    """Every principal of the snapshot allowed to do ACTION on RESOURCE."""
+    from policy_engine.analysis.who_can import who_can
+
+    _check_action(action)
+    grants = who_can(_resolver(env), action, resource, resource_account)
+    if output_format is OutputFormat.JSON:
+        from policy_engine.formatters import accounts_json
+
+        print(accounts_json.render_who_can(action, resource, grants))
+    else:
+        from policy_engine.formatters import accounts_text
+
+        _print(accounts_text.render_who_can(action, resource, grants))
+
+
+@app.command("what-can")
+def what_can_command(
+    principal: Annotated[str, typer.Argument(help="user/NAME, role/NAME, ACCOUNT:role/NAME, "
+                                             "an ARN, ...")],
+    env: EnvOption,
+    resource: Annotated[str, typer.Argument(help="Resource ARN (default: *)")] = "*",
+    service: Annotated[str | None, typer.Option(help="Only this service prefix.")] = None,
+    resource_account: Annotated[str | None, typer.Option()] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
+) -> None:
+    """Every catalogue action PRINCIPAL is allowed on RESOURCE (or on `*`)."""
+    from policy_engine.analysis.what_can import what_can
+
+    report = what_can(_resolver(env), principal, resource, service=service,
+                      resource_account=resource_account)
+    if output_format is OutputFormat.JSON:
+        from policy_engine.formatters import accounts_json
+
+        print(accounts_json.render_what_can(report))
+    else:
+        from policy_engine.formatters import accounts_text
+
+        _print(accounts_text.render_what_can(report))
+
+
+@app.command("assume-paths")
+def assume_paths_command(
+    principal: Annotated[str, typer.Argument(help="Where the chains start.")],
+    env: EnvOption,
+    to: Annotated[str | None, typer.Option(help="Only chains ending at this role ARN.")
+                  ] = None,
+    max_hops: Annotated[int, typer.Option(min=1, max=10)] = 5,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
+) -> None:
+    """Chains of sts:AssumeRole* a principal can walk, each hop checked on both sides."""
+    from policy_engine.analysis.assume_paths import assume_paths
+
+    resolver = _resolver(env)
+    start = resolver.caller(principal)
+    paths = assume_paths(resolver, start, to=to, max_hops=max_hops)
+    if output_format is OutputFormat.JSON:
+        from policy_engine.formatters import accounts_json
+
+        print(accounts_json.render_assume_paths(start.display, paths))
+    else:
+        from policy_engine.formatters import accounts_text
+
+        _print(accounts_text.render_assume_paths(start.display, paths))
+
+
+def _check_action(action: str) -> None:
+    service, colon, name = action.partition(":")
+    if not colon or not service or not name or "*" in action or "?" in action:
+        raise InputReadError(Problem("invalid-action", f"`{action}` is not one action "
+                                     "(expected service:Action, no wildcards)"))

@@ -1,0 +1,60 @@
+"""JSON and JUnit renderings of the account commands' results."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree
+
+from policy_engine.analysis.assume_paths import AssumePath
+from policy_engine.analysis.check import CheckReport
+from policy_engine.analysis.what_can import WhatCanReport
+from policy_engine.analysis.who_can import Grant
+
+
+def render_who_can(action: str, resource: str, grants: list[Grant]) -> str:
+    return json.dumps({"action": action, "resource": resource, "allowed": [
+        {"principal": g.caller.request_principal, "display": g.caller.display,
+         "decided_by": g.result.verdict.gate.value, "reason": g.result.verdict.reason,
+         "granting_statements": [{"role": r, "policy": n, "statement": s}
+                                 for r, n, s in g.granting_statements]}
+        for g in grants]}, indent=2)
+
+
+def render_what_can(report: WhatCanReport) -> str:
+    return json.dumps({"principal": report.principal, "resource": report.resource,
+                       "considered": report.considered,
+                       "explicitly_denied": report.explicitly_denied,
+                       "allowed": [{"action": a.action.full_name,
+                                    "access_level": a.action.access_level,
+                                    "decided_by": a.verdict.gate.value}
+                                   for a in report.allowed]}, indent=2)
+
+
+def render_assume_paths(start: str, paths: list[AssumePath]) -> str:
+    return json.dumps({"from": start, "paths": [
+        {"hops": [{"from": h.from_display, "role": h.role.arn, "action": h.action,
+                   "decided_by": h.result.verdict.gate.value, "reason": h.result.verdict.reason}
+                  for h in path.hops]} for path in paths]}, indent=2)
+
+
+def render_check(report: CheckReport) -> str:
+    return json.dumps({"source": report.source, "passed": report.passed, "results": [
+        {"line": o.line, "question": o.text, "expected": o.expected,
+         "decision": o.result.decision.value, "passed": o.passed,
+         "decided_by": o.result.verdict.gate.value, "reason": o.result.verdict.reason}
+        for o in report.outcomes]}, indent=2)
+
+
+def render_check_junit(report: CheckReport) -> str:
+    suite = ElementTree.Element("testsuite", name=report.source,
+                                tests=str(len(report.outcomes)),
+                                failures=str(len(report.failures)))
+    for outcome in report.outcomes:
+        case = ElementTree.SubElement(suite, "testcase", classname=report.source,
+                                      name=f"line {outcome.line}: {outcome.text}")
+        if not outcome.passed:
+            failure = ElementTree.SubElement(
+                case, "failure", message=f"expected {outcome.expected}, got "
+                f"{outcome.result.decision.value}")
+            failure.text = outcome.result.verdict.reason
+    return ElementTree.tostring(suite, encoding="unicode", xml_declaration=True)
