@@ -28,6 +28,19 @@ _CACHE_LIMIT = 1024
 
 
 @dataclass(frozen=True, slots=True)
+class BatchLine:
+    """One rendered output line: a JSON result, or an error message for a bad case."""
+
+    number: int
+    text: str
+    decision: str | None  # None when the case was bad input
+
+    @property
+    def is_error(self) -> bool:
+        return self.decision is None
+
+
+@dataclass(frozen=True, slots=True)
 class BatchItem:
     line_number: int
     result: EvaluationResult | None
@@ -91,9 +104,32 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
+_REQUEST_KEYS = frozenset({"principal", "action", "resource", "resource_account", "context"})
+_SCALARS = (str, bool, int, float)
+
+
+def _is_plain_request(value: object) -> bool:
+    """The shape CaseRequest accepts, checked without pydantic (the common, valid case)."""
+    if not isinstance(value, dict) or not _REQUEST_KEYS.issuperset(value):
+        return False
+    if not all(isinstance(value.get(k), str) for k in ("principal", "action", "resource")):
+        return False
+    if not isinstance(value.get("resource_account", ""), str | None):
+        return False
+    context = value.get("context", {})
+    return isinstance(context, dict) and all(
+        isinstance(v, _SCALARS) or (isinstance(v, list) and
+                                    all(isinstance(i, _SCALARS) for i in v))
+        for v in context.values())
+
+
 def _request_model(value: object, where: str) -> CaseRequest:
     from pydantic import ValidationError
 
+    if _is_plain_request(value):
+        assert isinstance(value, dict)
+        return CaseRequest.model_construct(**{"context": {}, "resource_account": None,
+                                              **value})
     try:
         return CaseRequest.model_validate(value)
     except ValidationError:
@@ -108,6 +144,89 @@ def _full_path_error(value: object, where: str) -> PolicyEngineError:
         return error
     return CaseError(Problem("wrong-type", "the request is malformed", "/request",
                              source=where))
+
+
+def evaluate_file(path: str, *, jobs: int = 1, explain: bool = False,
+                  now: datetime | None = None) -> Iterator[BatchLine]:
+    """Every case's rendered result (or error), in input order.
+
+    With jobs > 1, forked workers each take every jobs-th line (each reads the file
+    itself, so nothing large crosses a pipe) and the parent merges their outputs in order.
+    """
+    moment = now or datetime.now(UTC)
+    if jobs <= 1:
+        with open(path, encoding="utf-8", newline="\n") as handle:
+            yield from _render_items(evaluate_lines(handle, source=path, now=moment), explain)
+        return
+    yield from _parallel(path, jobs, explain, moment)
+
+
+def _render_items(items: Iterable[BatchItem], explain: bool) -> Iterator[BatchLine]:
+    from policy_engine.formatters import decision_json
+
+    render = decision_json.render if explain else decision_json.render_brief
+    for item in items:
+        if item.error is not None:
+            yield BatchLine(item.line_number, item.error.one_line(), None)
+        else:
+            assert item.result is not None
+            yield BatchLine(item.line_number, render(item.result),
+                            item.result.decision.value)
+
+
+def _worker_lines(path: str, jobs: int, worker: int) -> Iterator[str]:
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle):
+            # Lines of other workers become blank: numbering stays, nothing is decoded.
+            yield raw.decode("utf-8") if number % jobs == worker else "\n"
+
+
+def _run_worker(path: str, jobs: int, worker: int, explain: bool, now: datetime,
+                output: str) -> None:
+    with open(output, "w", encoding="utf-8") as sink:
+        items = evaluate_lines(_worker_lines(path, jobs, worker), source=path, now=now)
+        for line in _render_items(items, explain):
+            sink.write(f"{line.number}\t{line.decision or '-'}\t{line.text}\n")
+
+
+def _parallel(path: str, jobs: int, explain: bool, now: datetime) -> Iterator[BatchLine]:
+    import multiprocessing
+    import tempfile
+    from pathlib import Path
+
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="policy-engine-batch-") as folder:
+        outputs = [str(Path(folder) / f"worker-{k}.tsv") for k in range(jobs)]
+        workers = [context.Process(target=_run_worker,
+                                   args=(path, jobs, k, explain, now, outputs[k]))
+                   for k in range(jobs)]
+        for process in workers:
+            process.start()
+        for process in workers:
+            process.join()
+        if any(process.exitcode != 0 for process in workers):
+            raise CaseError(Problem("internal", "a batch worker failed", source=path))
+        streams = [open(output, encoding="utf-8") for output in outputs]  # noqa: SIM115
+        try:
+            heads = [_next_record(stream) for stream in streams]
+            while any(head is not None for head in heads):
+                k = min((i for i, h in enumerate(heads) if h is not None),
+                        key=lambda i: heads[i].number)  # type: ignore[union-attr]
+                record = heads[k]
+                assert record is not None
+                yield record
+                heads[k] = _next_record(streams[k])
+        finally:
+            for stream in streams:
+                stream.close()
+
+
+def _next_record(stream: object) -> BatchLine | None:
+    line = stream.readline()  # type: ignore[attr-defined]
+    if not line:
+        return None
+    number, decision, text = line.rstrip("\n").split("\t", 2)
+    return BatchLine(int(number), text, None if decision == "-" else decision)
 
 
 def _loads(line: str, where: str) -> object:

@@ -35,12 +35,15 @@ def simulate(
     explain: Annotated[bool, typer.Option(
         help="With --batch: include every statement's trace, not only the deciding one.")
     ] = False,
+    jobs: Annotated[int, typer.Option(
+        min=0, help="With --batch: worker processes (0: one per CPU for files over 4 MB).")
+    ] = 0,
 ) -> None:
     """Evaluate what-if cases and explain each decision."""
     if batch is not None:
         if case_files:
             raise CaseError(Problem("usage", "give either case files or --batch, not both"))
-        raise typer.Exit(_run_batch(batch, expect, explain))
+        raise typer.Exit(_run_batch(batch, expect, explain, jobs))
     if not case_files:
         raise CaseError(Problem("usage", "give at least one case file, or --batch FILE.jsonl"))
     results = [(str(path), evaluate(case.request, case.policies))
@@ -63,29 +66,30 @@ def simulate(
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-def _run_batch(path: Path, expect: Decision | None, explain: bool) -> int:
-    from policy_engine.batch import evaluate_lines
-    from policy_engine.formatters import decision_json
+def _run_batch(path: Path, expect: Decision | None, explain: bool, jobs: int) -> int:
+    import os
+
+    from policy_engine.batch import evaluate_file
 
     try:
-        handle = path.open(encoding="utf-8")
+        size = path.stat().st_size
+        path.open("rb").close()
     except OSError as error:
         raise CaseError(Problem("unreadable", f"cannot read the file: {error.strerror}",
                                 source=str(path))) from None
-    render = decision_json.render if explain else decision_json.render_brief
+    if jobs == 0:
+        jobs = (os.cpu_count() or 1) if size > 4 * 1024 * 1024 else 1
     write = sys.stdout.write
     bad_input = mismatch = False
-    with handle:
-        for item in evaluate_lines(handle, source=str(path)):
-            if item.error is not None:
-                bad_input = True
-                print(f"error: {item.error.one_line()}", file=sys.stderr)
-                write(f'{{"line":{item.line_number},"error":"invalid case"}}\n')
-                continue
-            assert item.result is not None
-            if expect is not None and item.result.decision is not expect:
-                mismatch = True
-            write(render(item.result) + "\n")
+    for line in evaluate_file(str(path), jobs=jobs, explain=explain):
+        if line.is_error:
+            bad_input = True
+            print(f"error: {line.text}", file=sys.stderr)
+            write(f'{{"line":{line.number},"error":"invalid case"}}\n')
+            continue
+        if expect is not None and line.decision != expect.value:
+            mismatch = True
+        write(line.text + "\n")
     if bad_input:
         return EXIT_BAD_INPUT
     return EXIT_CHECK_FAILED if mismatch else 0

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.engine.result import Verdict
 
 
 def render(result: EvaluationResult, *, source: str | None = None) -> str:
@@ -17,7 +19,12 @@ def render(result: EvaluationResult, *, source: str | None = None) -> str:
 
 def render_brief(result: EvaluationResult) -> str:
     """The batch path: decision and the one-line reason, without statement traces."""
-    verdict = result.verdict
+    return _brief(result.verdict)
+
+
+@lru_cache(maxsize=4096)
+def _brief(verdict: Verdict) -> str:
+    # Verdicts repeat across a batch; each distinct one is rendered once.
     return json.dumps({
         "decision": verdict.decision.value,
         "explanation": {"decided_by": verdict.gate.value, "reason": verdict.reason,
