@@ -14,7 +14,9 @@ PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "
                         "aws-iso-f", "aws-eusc"})
 ACCOUNT_ID = re.compile(r"\d{12}")
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*")
-_SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.(amazonaws\.com|amazonaws\.com\.cn|aws\.internal)")
+_SERVICE_PRINCIPAL = re.compile(
+    r"[a-z0-9][a-z0-9.-]*\.(amazonaws\.com|amazonaws\.com\.cn|aws\.internal)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,9 @@ def is_arn_pattern_shape(text: str) -> bool:
 
 def is_account_id(text: str) -> bool:
     return bool(ACCOUNT_ID.fullmatch(text))
+
+
+SERVICE_PRINCIPAL = _SERVICE_PRINCIPAL  # public: the JSON Schema reuses the pattern
 
 
 def is_service_principal(text: str) -> bool:

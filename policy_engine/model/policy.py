@@ -15,6 +15,10 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
     Tag,
     model_validator,
 )
@@ -36,10 +40,12 @@ def _condition_values(value: Any) -> Any:
 
 
 StrTuple = Annotated[tuple[str, ...], BeforeValidator(_one_or_many), Field(min_length=1)]
-ConditionValue = Annotated[
-    tuple[Annotated[str | bool | int | float, Field(union_mode="left_to_right")], ...],
-    BeforeValidator(_condition_values),
+# Strict scalars: in lax mode `bool` would swallow the numbers 0 and 1 (and 1.0), so a
+# `NumericEquals` value of 1 would become `true`.
+ConditionScalar = Annotated[
+    StrictStr | StrictBool | StrictInt | StrictFloat, Field(union_mode="left_to_right")
 ]
+ConditionValue = Annotated[tuple[ConditionScalar, ...], BeforeValidator(_condition_values)]
 ConditionBlock = dict[str, dict[str, ConditionValue]]
 
 
