@@ -8,6 +8,7 @@ once. Any other line shape takes the full path; both give the same results.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from policy_engine.case import (
 )
 from policy_engine.engine.compiler import PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
+from policy_engine.engine.request import Request, make_request
 from policy_engine.errors import CaseError, PolicyEngineError, Problem
 
 _DECODER = json.JSONDecoder()
@@ -66,8 +68,7 @@ def _evaluate_line(line: str, where: str, now: datetime,
     split = _split_request(line)
     if split is not None:
         request_value, rest = split
-        request_model = _request_model(request_value, where)
-        request = request_from_case(request_model, source=where, now=now)
+        request = _request(request_value, where, now)
         key = (rest, resource_policy_kind(request), request.principal.is_session,
                request.principal.is_iam_identity)
         policies = cache.get(key)
@@ -123,13 +124,21 @@ def _is_plain_request(value: object) -> bool:
         for v in context.values())
 
 
+def _request(value: object, where: str, now: datetime) -> Request:
+    if _is_plain_request(value):
+        assert isinstance(value, dict)
+        try:
+            return make_request(value["principal"], value["action"], value["resource"],
+                                resource_account=value.get("resource_account"),
+                                context=value.get("context"), now=now, source=where)
+        except PolicyEngineError as error:
+            raise CaseError(error.problems) from None
+    return request_from_case(_request_model(value, where), source=where, now=now)
+
+
 def _request_model(value: object, where: str) -> CaseRequest:
     from pydantic import ValidationError
 
-    if _is_plain_request(value):
-        assert isinstance(value, dict)
-        return CaseRequest.model_construct(**{"context": {}, "resource_account": None,
-                                              **value})
     try:
         return CaseRequest.model_validate(value)
     except ValidationError:
@@ -150,8 +159,8 @@ def evaluate_file(path: str, *, jobs: int = 1, explain: bool = False,
                   now: datetime | None = None) -> Iterator[BatchLine]:
     """Every case's rendered result (or error), in input order.
 
-    With jobs > 1, forked workers each take every jobs-th line (each reads the file
-    itself, so nothing large crosses a pipe) and the parent merges their outputs in order.
+    With jobs > 1, forked workers each take one part of the file and the parent joins
+    their outputs in order.
     """
     moment = now or datetime.now(UTC)
     if jobs <= 1:
@@ -174,59 +183,78 @@ def _render_items(items: Iterable[BatchItem], explain: bool) -> Iterator[BatchLi
                             item.result.decision.value)
 
 
-def _worker_lines(path: str, jobs: int, worker: int) -> Iterator[str]:
+def _chunk_bounds(path: str, jobs: int) -> list[tuple[int, int]]:
+    """Byte ranges of about equal size, each starting at the beginning of a line."""
+    import os
+
+    size = os.path.getsize(path)
+    cuts = [0]
     with open(path, "rb") as handle:
-        for number, raw in enumerate(handle):
-            # Lines of other workers become blank: numbering stays, nothing is decoded.
-            yield raw.decode("utf-8") if number % jobs == worker else "\n"
+        for k in range(1, jobs):
+            handle.seek(max(size * k // jobs, cuts[-1]))
+            if handle.tell() > 0:
+                handle.readline()  # finish the line the cut fell into
+            cuts.append(max(handle.tell(), cuts[-1]))
+    cuts.append(size)
+    return list(itertools.pairwise(cuts))
 
 
-def _run_worker(path: str, jobs: int, worker: int, explain: bool, now: datetime,
+def _chunk_lines(path: str, start: int, stop: int) -> Iterator[str]:
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        while handle.tell() < stop:
+            raw = handle.readline()
+            if not raw:
+                break
+            yield raw.decode("utf-8")
+
+
+def _run_worker(path: str, bounds: tuple[int, int], explain: bool, now: datetime,
                 output: str) -> None:
+    # Line numbers are relative to the chunk; the parent adds the lines before it.
     with open(output, "w", encoding="utf-8") as sink:
-        items = evaluate_lines(_worker_lines(path, jobs, worker), source=path, now=now)
+        lines = _chunk_lines(path, *bounds)
+        items = evaluate_lines(lines, source=path, now=now)
+        count = 0
         for line in _render_items(items, explain):
             sink.write(f"{line.number}\t{line.decision or '-'}\t{line.text}\n")
+        with open(path, "rb") as handle:
+            handle.seek(bounds[0])
+            count = handle.read(bounds[1] - bounds[0]).count(b"\n")
+        sink.write(f"#\t{count}\n")
 
 
 def _parallel(path: str, jobs: int, explain: bool, now: datetime) -> Iterator[BatchLine]:
+    """Forked workers each take one byte range of the file (so nothing large crosses a
+    pipe and no line is read twice); their outputs are concatenated in order."""
     import multiprocessing
     import tempfile
     from pathlib import Path
 
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="policy-engine-batch-") as folder:
-        outputs = [str(Path(folder) / f"worker-{k}.tsv") for k in range(jobs)]
+        chunks = _chunk_bounds(path, jobs)
+        outputs = [str(Path(folder) / f"worker-{k}.tsv") for k in range(len(chunks))]
         workers = [context.Process(target=_run_worker,
-                                   args=(path, jobs, k, explain, now, outputs[k]))
-                   for k in range(jobs)]
+                                   args=(path, chunk, explain, now, outputs[k]))
+                   for k, chunk in enumerate(chunks)]
         for process in workers:
             process.start()
         for process in workers:
             process.join()
         if any(process.exitcode != 0 for process in workers):
             raise CaseError(Problem("internal", "a batch worker failed", source=path))
-        streams = [open(output, encoding="utf-8") for output in outputs]  # noqa: SIM115
-        try:
-            heads = [_next_record(stream) for stream in streams]
-            while any(head is not None for head in heads):
-                k = min((i for i, h in enumerate(heads) if h is not None),
-                        key=lambda i: heads[i].number)  # type: ignore[union-attr]
-                record = heads[k]
-                assert record is not None
-                yield record
-                heads[k] = _next_record(streams[k])
-        finally:
-            for stream in streams:
-                stream.close()
-
-
-def _next_record(stream: object) -> BatchLine | None:
-    line = stream.readline()  # type: ignore[attr-defined]
-    if not line:
-        return None
-    number, decision, text = line.rstrip("\n").split("\t", 2)
-    return BatchLine(int(number), text, None if decision == "-" else decision)
+        offset = 0
+        for output in outputs:
+            with open(output, encoding="utf-8") as stream:
+                for record in stream:
+                    number, decision, text = record.rstrip("\n").split("\t", 2) \
+                        if not record.startswith("#") else ("#", "", record.split("\t")[1])
+                    if number == "#":
+                        offset += int(text)
+                        continue
+                    yield BatchLine(offset + int(number), text,
+                                    None if decision == "-" else decision)
 
 
 def _loads(line: str, where: str) -> object:

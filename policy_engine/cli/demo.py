@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from policy_engine.cli.app import EXIT_CHECK_FAILED, app
-from policy_engine.demo import run_demo, run_org_demo
 
 
 class DemoFormat(StrEnum):
@@ -24,6 +23,8 @@ def demo(
     ] = DemoFormat.TEXT,
 ) -> None:
     """Run the bundled what-if checks and explain every decision."""
+    from policy_engine.demo import run_demo, run_org_demo
+
     checks = list(run_demo())
     org = run_org_demo()
     if output_format is DemoFormat.JSON:

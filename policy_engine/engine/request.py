@@ -242,7 +242,7 @@ def make_request(
     if ":" not in action and action != "*":
         raise ArnError(Problem("invalid-action", f"`{action}` is not an action "
                                "(expected service:Action)", "/request/action", source=source))
-    arn_account = _resource_account(resource, source)
+    arn_account, empty_account = _resource_facts(resource, source)
     if resource_account and arn_account and resource_account != arn_account:
         raise ArnError(Problem(
             "invalid-arn", f"`resource_account` {resource_account} differs from the account "
@@ -251,15 +251,16 @@ def make_request(
         raise ArnError(Problem("invalid-arn", f"`{resource_account}` is not an account id "
                                "(12 digits)", "/request/resource_account", source=source))
     account = resource_account or arn_account
-    if account is None and caller.account is not None and _has_empty_account(resource):
+    if account is None and caller.account is not None and empty_account:
         raise ArnError(Problem(
             "missing-element", f"`{resource}` names no account, so `resource_account` is "
             "required to tell same-account from cross-account access",
             "/request/resource_account", source=source))
-    derived = {key: value for key, value in _derived_values(caller, account, now).items()
-               if key not in given}
-    return Request(caller, action, resource, account, {**derived, **given},
-                   tuple(sorted(derived)))
+    derivable = _derived_values(caller, account, now)
+    context = dict(derivable)
+    context.update(given)
+    derived_keys = tuple(key for key in sorted(derivable) if key not in given)
+    return Request(caller, action, resource, account, context, derived_keys)
 
 
 @lru_cache(maxsize=4096)
@@ -269,6 +270,19 @@ def _derived_values(caller: RequestPrincipal, resource_account: str | None,
     # mutate the returned mapping.
     return {key.lower(): make_context_value(value)
             for key, value in derived_context(caller, resource_account, now).items()}
+
+
+def _resource_facts(resource: str, source: str) -> tuple[str | None, bool]:
+    """(account in the ARN, whether the ARN's account field is empty); raises if malformed."""
+    try:
+        return _cached_resource_facts(resource)
+    except ArnError:
+        return _resource_account(resource, source), False  # raises, naming the source
+
+
+@lru_cache(maxsize=65536)
+def _cached_resource_facts(resource: str) -> tuple[str | None, bool]:
+    return _resource_account(resource, "<input>"), _has_empty_account(resource)
 
 
 def _has_empty_account(resource: str) -> bool:
