@@ -50,10 +50,10 @@ class BatchItem:
 
 
 def evaluate_lines(lines: Iterable[str], *, source: str = "<batch>",
-                   now: datetime | None = None) -> Iterator[BatchItem]:
+                   now: datetime | None = None, first_line: int = 1) -> Iterator[BatchItem]:
     moment = now or datetime.now(UTC)
     cache: dict[tuple[object, ...], PolicySet] = {}
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         where = f"{source}:{number}"
@@ -183,8 +183,15 @@ def _render_items(items: Iterable[BatchItem], explain: bool) -> Iterator[BatchLi
                             item.result.decision.value)
 
 
-def _chunk_bounds(path: str, jobs: int) -> list[tuple[int, int]]:
-    """Byte ranges of about equal size, each starting at the beginning of a line."""
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    start: int  # byte offsets, each at the beginning of a line
+    stop: int
+    first_line: int
+
+
+def _chunks(path: str, jobs: int) -> list[_Chunk]:
+    """About equal byte ranges at line starts, with the number of each one's first line."""
     import os
 
     size = os.path.getsize(path)
@@ -195,33 +202,42 @@ def _chunk_bounds(path: str, jobs: int) -> list[tuple[int, int]]:
             if handle.tell() > 0:
                 handle.readline()  # finish the line the cut fell into
             cuts.append(max(handle.tell(), cuts[-1]))
-    cuts.append(size)
-    return list(itertools.pairwise(cuts))
+        cuts.append(size)
+        chunks, first_line = [], 1
+        for start, stop in itertools.pairwise(cuts):
+            chunks.append(_Chunk(start, stop, first_line))
+            handle.seek(start)
+            first_line += _count_newlines(handle, stop - start)
+    return chunks
 
 
-def _chunk_lines(path: str, start: int, stop: int) -> Iterator[str]:
+def _count_newlines(handle: object, length: int) -> int:
+    count = 0
+    while length > 0:
+        block = handle.read(min(length, 1 << 22))  # type: ignore[attr-defined]
+        if not block:
+            break
+        count += block.count(b"\n")
+        length -= len(block)
+    return count
+
+
+def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[str]:
     with open(path, "rb") as handle:
-        handle.seek(start)
-        while handle.tell() < stop:
+        handle.seek(chunk.start)
+        while handle.tell() < chunk.stop:
             raw = handle.readline()
             if not raw:
                 break
             yield raw.decode("utf-8")
 
 
-def _run_worker(path: str, bounds: tuple[int, int], explain: bool, now: datetime,
-                output: str) -> None:
-    # Line numbers are relative to the chunk; the parent adds the lines before it.
+def _run_worker(path: str, chunk: _Chunk, explain: bool, now: datetime, output: str) -> None:
     with open(output, "w", encoding="utf-8") as sink:
-        lines = _chunk_lines(path, *bounds)
-        items = evaluate_lines(lines, source=path, now=now)
-        count = 0
+        items = evaluate_lines(_chunk_lines(path, chunk), source=path, now=now,
+                               first_line=chunk.first_line)
         for line in _render_items(items, explain):
             sink.write(f"{line.number}\t{line.decision or '-'}\t{line.text}\n")
-        with open(path, "rb") as handle:
-            handle.seek(bounds[0])
-            count = handle.read(bounds[1] - bounds[0]).count(b"\n")
-        sink.write(f"#\t{count}\n")
 
 
 def _parallel(path: str, jobs: int, explain: bool, now: datetime) -> Iterator[BatchLine]:
@@ -233,7 +249,7 @@ def _parallel(path: str, jobs: int, explain: bool, now: datetime) -> Iterator[Ba
 
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="policy-engine-batch-") as folder:
-        chunks = _chunk_bounds(path, jobs)
+        chunks = _chunks(path, jobs)
         outputs = [str(Path(folder) / f"worker-{k}.tsv") for k in range(len(chunks))]
         workers = [context.Process(target=_run_worker,
                                    args=(path, chunk, explain, now, outputs[k]))
@@ -244,17 +260,11 @@ def _parallel(path: str, jobs: int, explain: bool, now: datetime) -> Iterator[Ba
             process.join()
         if any(process.exitcode != 0 for process in workers):
             raise CaseError(Problem("internal", "a batch worker failed", source=path))
-        offset = 0
         for output in outputs:
             with open(output, encoding="utf-8") as stream:
                 for record in stream:
-                    number, decision, text = record.rstrip("\n").split("\t", 2) \
-                        if not record.startswith("#") else ("#", "", record.split("\t")[1])
-                    if number == "#":
-                        offset += int(text)
-                        continue
-                    yield BatchLine(offset + int(number), text,
-                                    None if decision == "-" else decision)
+                    number, decision, text = record.rstrip("\n").split("\t", 2)
+                    yield BatchLine(int(number), text, None if decision == "-" else decision)
 
 
 def _loads(line: str, where: str) -> object:

@@ -144,3 +144,33 @@ def test_batch_bad_line_is_reported_and_others_still_run(tmp_path: Path) -> None
     assert out[0]["decision"] == "allowed" and out[1]["error"] and \
         out[2]["decision"] == "allowed"
     assert "b.jsonl:2" in done.stderr
+
+
+def test_batch_workers_give_the_same_lines_in_the_same_order(tmp_path: Path) -> None:
+    """`--jobs 3` splits the file between forked workers; output order, line numbers of
+    bad cases and decisions must equal the single-process run."""
+    denied = _case()
+    denied["request"] = {**denied["request"], "action": "s3:PutObject"}
+    rows = []
+    for i in range(60):
+        rows.append(json.dumps(denied if i % 3 else _case()))
+        if i % 17 == 5:
+            rows.append("{broken")
+        if i % 23 == 7:
+            rows.append("")
+    path = _write(tmp_path, "\n".join(rows) + "\n", "many.jsonl")
+    runs = [subprocess.run([_script(), "simulate", "--batch", str(path), "--jobs", jobs],
+                           capture_output=True, text=True, timeout=120)
+            for jobs in ("1", "3")]
+    assert runs[0].returncode == runs[1].returncode == 2
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stderr == runs[1].stderr
+    assert runs[0].stdout.count('"error"') == rows.count("{broken")
+
+
+def test_demo_runs_and_every_decision_matches(tmp_path: Path) -> None:
+    """README's first command: every bundled check agrees with the documented answer."""
+    done = subprocess.run([_script(), "demo"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "13/13 decisions match" in done.stdout
+    assert "22/22 assertions hold" in done.stdout
