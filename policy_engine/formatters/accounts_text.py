@@ -49,7 +49,7 @@ def render_assume_paths(start: str, paths: list[AssumePath]) -> Table:
         how = "\n".join(f"{hop.action}: {hop.result.verdict.reason}" for hop in path.hops)
         table.add_row(str(len(path.hops)), chain, how)
     if not paths:
-        table.caption = "no role can be assumed"
+        table.caption = "no chain of role assumptions found"
     return table
 
 
