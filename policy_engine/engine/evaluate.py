@@ -259,6 +259,7 @@ def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanat
         caller.is_iam_identity, iam_note)
     add(policies.session_policy, PolicyRole.SESSION, caller.is_session,
         "" if caller.is_session else "session policies apply only to session principals")
+    spelled = {name.lower(): name for name in request.key_spellings}
     request_summary = {
         "principal": caller.text,
         "principal_type": caller.type.value,
@@ -266,10 +267,11 @@ def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanat
         "resource": request.resource,
         "resource_account": request.resource_account,
         "cross_account": request.is_cross_account,
-        "context": {k: (list(v.values) if v.is_multi else v.values[0])
+        "context": {spelled.get(k, k): (list(v.values) if v.is_multi else v.values[0])
                     for k, v in sorted(request.context.items())},
     }
-    return Explanation(verdict, request_summary, tuple(traces), request.derived_keys)
+    derived = tuple(spelled.get(k, k) for k in request.derived_keys)
+    return Explanation(verdict, request_summary, tuple(traces), derived)
 
 
 def _scp_exemption(request: Request, policies: PolicySet) -> str:

@@ -187,6 +187,8 @@ class Request:
     resource_account: str | None
     context: Mapping[str, ContextValue]
     derived_keys: tuple[str, ...] = field(default=())
+    # Context keys as written or as AWS spells them, for explanations only.
+    key_spellings: tuple[str, ...] = field(default=())
     # Computed once in __post_init__, read many times on the hot path.
     action_lower: str = field(init=False)
     service: str = field(init=False)
@@ -232,6 +234,7 @@ def make_request(
     source: str = "<input>",
 ) -> Request:
     """Build a request, deriving the context keys AWS sets itself when they are absent."""
+    context_input = context
     given = build_context(context or {})
     arn_hint = given.get("aws:principalarn")
     hint = arn_hint.single if arn_hint else None
@@ -260,7 +263,14 @@ def make_request(
     context = dict(derivable)
     context.update(given)
     derived_keys = tuple(key for key in sorted(derivable) if key not in given)
-    return Request(caller, action, resource, account, context, derived_keys)
+    spellings = (*_derived_spellings(caller, account, now), *(context_input or ()))
+    return Request(caller, action, resource, account, context, derived_keys, spellings)
+
+
+@lru_cache(maxsize=4096)
+def _derived_spellings(caller: RequestPrincipal, resource_account: str | None,
+                       now: datetime | None) -> tuple[str, ...]:
+    return tuple(derived_context(caller, resource_account, now))
 
 
 @lru_cache(maxsize=4096)
