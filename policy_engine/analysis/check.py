@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from policy_engine.analysis.resolve import Resolver
 from policy_engine.engine.evaluate import EvaluationResult
-from policy_engine.errors import PolicyEngineError, Problem
 from policy_engine.whatif import Assertion, Question, Script
 
 
@@ -44,13 +43,7 @@ def run_checks(resolver: Resolver, script: Script) -> CheckReport:
     outcomes = []
     for item in script.items:
         question: Question = item.question if isinstance(item, Assertion) else item
-        try:
-            result = resolver.ask(question)
-        except PolicyEngineError as error:
-            first = error.problems[0]
-            raise type(error)(Problem(first.code, first.message, first.pointer,
-                                      question.line, question.column, script.source)
-                              ) from None
+        result = resolver.ask(question, source=script.source)
         outcomes.append(CheckOutcome(question.line, question.text,
                                      item if isinstance(item, Assertion) else None,
                                      result))

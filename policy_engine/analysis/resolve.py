@@ -291,7 +291,14 @@ class Resolver:
         return evaluate(self.request(caller, action, target, context),
                         self.policy_set(caller, target))
 
-    def ask(self, question: Question) -> EvaluationResult:
-        caller = self.caller(question.principal)
-        target = self.target(question.action, question.resource, question.resource_account)
-        return self.evaluate(caller, question.action, target, question.context)
+    def ask(self, question: Question, *, source: str = "<expr>") -> EvaluationResult:
+        """Answer a question; errors point at the question's line and column in `source`."""
+        try:
+            caller = self.caller(question.principal)
+            target = self.target(question.action, question.resource,
+                                 question.resource_account)
+            return self.evaluate(caller, question.action, target, question.context)
+        except PolicyEngineError as error:
+            first = error.problems[0]
+            raise type(error)(Problem(first.code, first.message, first.pointer,
+                                      question.line, question.column, source)) from None

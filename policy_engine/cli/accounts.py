@@ -167,8 +167,9 @@ def what_can_command(
 def assume_paths_command(
     principal: Annotated[str, typer.Argument(help="Where the chains start.")],
     env: EnvOption,
-    to: Annotated[str | None, typer.Option(help="Only chains ending at this role ARN.")
-                  ] = None,
+    to: Annotated[str | None, typer.Option(
+        help="Only chains ending at this role (role/NAME, ACCOUNT:role/NAME or its ARN).")
+    ] = None,
     max_hops: Annotated[int, typer.Option(min=1, max=10)] = 5,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
 ) -> None:
@@ -177,7 +178,14 @@ def assume_paths_command(
 
     resolver = _resolver(env)
     start = resolver.caller(principal)
-    paths = assume_paths(resolver, start, to=to, max_hops=max_hops)
+    target_arn = None
+    if to is not None:
+        target = resolver.caller(to).entity
+        if target is None or not resolver.caller(to).is_role:
+            raise InputReadError(Problem("unknown-principal", f"`{to}` is not a role in the "
+                                         "snapshot", source="--to"))
+        target_arn = target.arn
+    paths = assume_paths(resolver, start, to=target_arn, max_hops=max_hops)
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 

@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, standalone_mode=True)
     except PolicyEngineError as error:
         print(f"error: {error.one_line()}", file=sys.stderr)
+        caret = getattr(error, "caret_text", None)
+        if caret:  # syntax errors: the offending line with a caret under the column
+            print(caret, file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -191,7 +191,7 @@ def test_snapshot_not_readable_as_a_snapshot(tmp_path: Path, name: str, text: st
 ])
 def test_unknown_principal_in_an_expression(expression: str, message: str) -> None:
     line = _fails("ask", expression, "--env", str(ORG))
-    assert line == f"error: <expr>: {message}"
+    assert line == f"error: <expr>:1:1: {message}"
 
 
 def test_unknown_principal_in_an_assertion_file(tmp_path: Path) -> None:
@@ -249,10 +249,6 @@ def test_syntax_error_in_an_assertion_file(tmp_path: Path, bad_line: str, needle
     assert line == f"error: {path}:{where}: {message}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "policy_engine/cli/app.py main() prints only `error.one_line()`; the offending line "
-    "and caret of WhatIfSyntaxError.caret_text (issue 4: 'Syntax errors show line, column "
-    "and a caret') never reach stderr"))
 @pytest.mark.parametrize(("bad_line", "needle", "offset", "message"), SYNTAX_ERRORS[:2])
 def test_syntax_error_shows_the_line_and_a_caret(tmp_path: Path, bad_line: str, needle: str,
                                                  offset: int, message: str) -> None:
