@@ -6,7 +6,7 @@ type (or every action, optionally of one service, against `*`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from policy_engine.analysis.resolve import Resolver
 from policy_engine.catalog import CatalogAction, actions_for_resource
@@ -32,6 +32,18 @@ class WhatCanReport:
     explicitly_denied: int
 
 
+# Services whose decision reads the action name beyond the policies: KMS (operations that
+# work across accounts, kms:RetireGrant and RCPs).
+_ACTION_SENSITIVE_SERVICES = frozenset({"kms"})
+
+
+def is_uniform_for_service(policy_set: PolicySet, service: str) -> bool:
+    if service in _ACTION_SENSITIVE_SERVICES:
+        return False
+    return all(statement.actions.uniform_for_service(service) is not None
+               for slot in policy_set.layout.slots for statement in slot.policy.statements)
+
+
 def what_can(resolver: Resolver, principal: PrincipalRef | str, resource: str = "*", *,
              service: str | None = None, resource_account: str | None = None
              ) -> WhatCanReport:
@@ -39,19 +51,32 @@ def what_can(resolver: Resolver, principal: PrincipalRef | str, resource: str = 
     actions = actions_for_resource(resource, service)
     allowed: list[ActionVerdict] = []
     denied = 0
-    # The target (and so the policy set) differs only for STS actions on a role.
-    # Requests differ only in the action: build one and swap the action in.
+    # The target (and so the policy set) differs only for STS actions on a role; requests
+    # differ only in the action: build one per target and swap the action in.
     prepared: dict[bool, tuple[Request, PolicySet]] = {}
+    by_service: dict[str, list[CatalogAction]] = {}
     for action in actions:
-        is_sts = action.service == "sts"
+        by_service.setdefault(action.service, []).append(action)
+    for prefix, service_actions in by_service.items():
+        is_sts = prefix == "sts"
         if is_sts not in prepared:
-            target = resolver.target(action.full_name, resource, resource_account)
-            prepared[is_sts] = (resolver.request(caller, action.full_name, target),
+            target = resolver.target(service_actions[0].full_name, resource, resource_account)
+            prepared[is_sts] = (resolver.request(caller, service_actions[0].full_name, target),
                                 resolver.policy_set(caller, target))
         base, policy_set = prepared[is_sts]
-        verdict = evaluate_verdict(replace(base, action=action.full_name), policy_set)
-        if verdict.decision is Decision.ALLOWED:
-            allowed.append(ActionVerdict(action, verdict))
-        elif verdict.decision is Decision.EXPLICIT_DENY:
-            denied += 1
+        if is_uniform_for_service(policy_set, prefix):
+            # Every statement treats every action of this service alike, and nothing else in
+            # the decision reads the action's name: one evaluation answers for all of them.
+            verdict = evaluate_verdict(base.with_action(service_actions[0].full_name),
+                                       policy_set)
+            verdicts = [(action, verdict) for action in service_actions]
+        else:
+            verdicts = [(action, evaluate_verdict(base.with_action(action.full_name),
+                                                  policy_set))
+                        for action in service_actions]
+        for action, verdict in verdicts:
+            if verdict.decision is Decision.ALLOWED:
+                allowed.append(ActionVerdict(action, verdict))
+            elif verdict.decision is Decision.EXPLICIT_DENY:
+                denied += 1
     return WhatCanReport(caller.display, resource, len(actions), tuple(allowed), denied)

@@ -19,7 +19,8 @@ from policy_engine.engine.match_principal import CompiledPrincipals, compile_pri
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
 from policy_engine.model.policy import PolicyDocument, Statement
 
-_CANDIDATE_CACHE_LIMIT = 8192
+# Larger than the whole action catalogue (about 22,000), so what-can never evicts.
+_CANDIDATE_CACHE_LIMIT = 65536
 
 
 @dataclass(frozen=True, slots=True)

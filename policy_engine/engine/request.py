@@ -206,6 +206,11 @@ class Request:
                            caller_account is not None and self.resource_account is not None
                            and caller_account != self.resource_account)
 
+    def with_action(self, action: str) -> Request:
+        """The same request for another action (context keys do not depend on it)."""
+        return Request(self.principal, action, self.resource, self.resource_account,
+                       self.context, self.derived_keys, self.key_spellings)
+
     @property
     def resource_service(self) -> str | None:
         parts = self.resource.split(":", 3)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,11 @@ class _Chunk:
     any_mask: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not self.any_char_at:  # plain text: str methods do all the work
+            object.__setattr__(self, "runs", ((0, self.text),) if self.text else ())
+            object.__setattr__(self, "masks", {})
+            object.__setattr__(self, "any_mask", 0)
+            return
         runs: list[tuple[int, str]] = []
         start = 0
         for cut in (*self.any_char_at, len(self.text)):
@@ -106,8 +112,13 @@ class WildcardPattern:
         return True
 
 
+@lru_cache(maxsize=65536)
 def compile_wildcard(pattern: str, *, ignore_case: bool = False) -> WildcardPattern:
-    """Compile a pattern in which every `*` and `?` is a wildcard."""
+    """Compile a pattern in which every `*` and `?` is a wildcard.
+
+    Patterns are immutable and policies repeat them (`s3:GetObject`, `*`), so each
+    distinct one is compiled once per process.
+    """
     return compile_parts([(pattern, False)], ignore_case=ignore_case, source=pattern)
 
 
