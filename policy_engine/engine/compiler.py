@@ -198,7 +198,7 @@ class ActionPlan:
     policy's slot: one loop evaluates a whole request."""
 
     layout: Layout
-    statements: tuple[tuple[int, CompiledStatement], ...]
+    statements: tuple[tuple[int, SlotGroup, CompiledStatement], ...]  # (slot, its group, …)
 
 
 def _build_layout(policies: PolicySet) -> Layout:
@@ -230,7 +230,8 @@ def _build_layout(policies: PolicySet) -> Layout:
 
 def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
     layout = policies.layout
-    statements = tuple((index, statement) for index, slot in enumerate(layout.slots)
+    statements = tuple((index, slot.group, statement)
+                       for index, slot in enumerate(layout.slots)
                        for statement in slot.policy.statements_for(action_lower))
     return ActionPlan(layout, statements)
 

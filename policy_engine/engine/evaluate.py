@@ -115,15 +115,27 @@ def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
     slots = layout.slots
     vias: list[PrincipalVia | None] = [None] * len(slots)
     allow_at: list[int | None] = [None] * len(slots)
-    for slot_index, statement in plan.statements:
-        slot = slots[slot_index]
-        if not active[slot.group]:
+    resource, context = request.resource, request.context
+    # statement_via, inlined: this loop is the engine's hot path.
+    for slot_index, group, statement in plan.statements:
+        if not active[group]:
             continue
-        via = statement_via(statement, request, has_boundary)
-        if via is None:
+        resources = statement.resources
+        if resources is not None and not resources.applies(resource, context,
+                                                           is_allow=statement.is_allow):
+            continue
+        if statement.principals is None:
+            via = _NAMED
+        else:
+            found = _principal_via(statement, caller, has_boundary)
+            if found is None:
+                continue
+            via = found
+        conditions = statement.conditions
+        if conditions is not None and not conditions.holds(context):
             continue
         if not statement.is_allow:
-            return explicit_deny_verdict(slot, statement.index, request)
+            return explicit_deny_verdict(slots[slot_index], statement.index, request)
         current = vias[slot_index]
         if current is None or VIA_STRENGTH[via] > VIA_STRENGTH[current]:
             vias[slot_index], allow_at[slot_index] = via, statement.index
