@@ -40,25 +40,6 @@ from policy_engine.engine.services import (
 _NAMED = PrincipalVia.EXACT  # stand-in "via" for policies without a Principal element
 
 
-def statement_via(statement: CompiledStatement, request: Request,
-                  caller_has_boundary: bool) -> PrincipalVia | None:
-    """How the statement applies to the request, or None when it does not (hot path)."""
-    resources = statement.resources
-    if resources is not None and not resources.applies(
-            request.resource, request.context, is_allow=statement.is_allow):
-        return None
-    via = _NAMED
-    if statement.principals is not None:
-        found = _principal_via(statement, request.principal, caller_has_boundary)
-        if found is None:
-            return None
-        via = found
-    conditions = statement.conditions
-    if conditions is not None and not conditions.holds(request.context):
-        return None
-    return via
-
-
 def _principal_via(statement: CompiledStatement, caller: RequestPrincipal,
                    caller_has_boundary: bool) -> PrincipalVia | None:
     principals = statement.principals
@@ -72,30 +53,6 @@ def _principal_via(statement: CompiledStatement, caller: RequestPrincipal,
     if statement.is_allow:
         return None  # NotPrincipal with Allow is unsupported: it never grants.
     return None if principals.excludes(caller) else PrincipalVia.EVERYONE
-
-
-def scan_policy(policy: CompiledPolicy, request: Request, caller_has_boundary: bool,
-                statements: tuple[CompiledStatement, ...] | None = None) -> PolicyScan:
-    """What one policy says about the request: its first applicable Deny, else its
-    strongest applicable Allow."""
-    if statements is None:
-        statements = policy.statements_for(request.action_lower)
-    if not statements:
-        return policy.silent_scan
-    best_via: PrincipalVia | None = None
-    allow_at: int | None = None
-    for statement in statements:
-        via = statement_via(statement, request, caller_has_boundary)
-        if via is None:
-            continue
-        if not statement.is_allow:
-            return PolicyScan(policy.name, deny_at=statement.index, allow_via=best_via,
-                              allow_at=allow_at)
-        if best_via is None or VIA_STRENGTH[via] > VIA_STRENGTH[best_via]:
-            best_via, allow_at = via, statement.index
-    if best_via is None:
-        return policy.silent_scan
-    return PolicyScan(policy.name, deny_at=None, allow_via=best_via, allow_at=allow_at)
 
 
 def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
@@ -116,7 +73,8 @@ def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
     vias: list[PrincipalVia | None] = [None] * len(slots)
     allow_at: list[int | None] = [None] * len(slots)
     resource, context = request.resource, request.context
-    # statement_via, inlined: this loop is the engine's hot path.
+    # The engine's hot path: each check is inlined; a statement applies when its resource,
+    # principal and conditions all do (its action was matched when the plan was built).
     for slot_index, group, statement in plan.statements:
         if not active[group]:
             continue
