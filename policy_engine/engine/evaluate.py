@@ -107,14 +107,14 @@ def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
     def levels(spec: tuple[tuple[int, ...], ...] | None, on: bool
                ) -> tuple[tuple[PolicyScan, ...], ...] | None:
         return None if spec is None or not on else \
-            tuple(tuple(scan(i) for i in level) for level in spec)
+            tuple([tuple([scan(i) for i in level]) for level in spec])
 
     role = resource_policy_role(request)
     return Facts(
         caller=caller,
         cross_account=request.is_cross_account,
         resource_role=role,
-        identity=tuple(scan(i) for i in layout.identity) if iam_caller else (),
+        identity=tuple([scan(i) for i in layout.identity]) if iam_caller else (),
         boundary=scan(layout.boundary) if iam_caller and layout.boundary is not None else None,
         session=scan(layout.session) if caller.is_session and layout.session is not None
         else None,
