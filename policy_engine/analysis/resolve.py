@@ -215,14 +215,18 @@ class Resolver:
         return Caller(request_principal, display, entity, entity.account, tuple(identity),
                       boundary, context, tuple(notes))
 
-    def _org_context(self, account: str) -> dict[str, object]:
+    def _resource_context(self, account: str | None) -> dict[str, object]:
+        return self._org_context(account, "Resource")
+
+    def _org_context(self, account: str | None, side: str = "Principal") -> dict[str, object]:
+        """aws:PrincipalOrgID/OrgPaths (or aws:ResourceOrgID/OrgPaths) of an account."""
         organization = self.snapshot.organization
-        if organization is None or organization.path(account) is None:
+        if not account or organization is None or organization.path(account) is None:
             return {}
+        context: dict[str, object] = {f"aws:{side}OrgID": organization.id}
         paths = organization.org_paths_for(account)
-        context: dict[str, object] = {"aws:PrincipalOrgID": organization.id}
         if paths:
-            context["aws:PrincipalOrgPaths"] = [paths]
+            context[f"aws:{side}OrgPaths"] = [paths]
         return context
 
     # -- resources --------------------------------------------------------------------
@@ -244,23 +248,13 @@ class Resolver:
         governing = snapshot.resource_for(resource)
         if governing is None:
             return Target(resource, resource_account, None,
-                          self._resource_org_context(resource_account or parts[4]
+                          self._resource_context(resource_account or parts[4]
                                                      if len(parts) == 6 else None))
         context: dict[str, object] = {f"aws:ResourceTag/{k}": v
                                       for k, v in governing.tags.items()}
-        context.update(self._resource_org_context(governing.account))
+        context.update(self._resource_context(governing.account))
         policy = self.compiled(governing.policy) if governing.policy else None
         return Target(resource, governing.account, policy, context)
-
-    def _resource_org_context(self, account: str | None) -> dict[str, object]:
-        organization = self.snapshot.organization
-        if not account or organization is None or organization.path(account) is None:
-            return {}
-        paths = organization.org_paths_for(account)
-        context: dict[str, object] = {"aws:ResourceOrgID": organization.id}
-        if paths:
-            context["aws:ResourceOrgPaths"] = [paths]
-        return context
 
     # -- requests ---------------------------------------------------------------------
 
