@@ -79,9 +79,13 @@ def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
         if not active[group]:
             continue
         resources = statement.resources
-        if resources is not None and not resources.applies(resource, context,
-                                                           is_allow=statement.is_allow):
-            continue
+        if resources is not None:
+            # Constant patterns: the per-statement memo answers without a call.
+            applies = resources.memo.get(resource) if not resources.templates else None
+            if applies is None:
+                applies = resources.applies(resource, context, is_allow=statement.is_allow)
+            if not applies:
+                continue
         if statement.principals is None:
             via = _NAMED
         else:

@@ -32,7 +32,7 @@ class CompiledResources:
     _rendered: dict[str, WildcardPattern] = field(default_factory=dict, compare=False,
                                                   repr=False)
     # Constant patterns give the same answer for the same resource: remember it.
-    _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def applies(self, resource: str, context: RequestContext, *, is_allow: bool) -> bool:
         """Hot path: does the statement's Resource/NotResource element cover the resource?
@@ -41,11 +41,11 @@ class CompiledResources:
         must never widen an Allow, and a Deny keeps denying.
         """
         if not self.templates:
-            known = self._memo.get(resource)
+            known = self.memo.get(resource)
             if known is None:
-                if len(self._memo) >= _MEMO_LIMIT:
-                    self._memo.clear()
-                known = self._memo[resource] = self.match(resource, context).matched
+                if len(self.memo) >= _MEMO_LIMIT:
+                    self.memo.clear()
+                known = self.memo[resource] = self.match(resource, context).matched
             return known
         outcome = self.match(resource, context)
         if outcome.unresolved_variable and self.negated:

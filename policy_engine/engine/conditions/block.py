@@ -43,6 +43,7 @@ PolicyValue = str | bool | int | float
 ConditionBlock = Mapping[str, Mapping[str, Sequence[PolicyValue]]]
 
 IF_EXISTS = "IfExists"
+_MEMO_LIMIT = 1024
 
 Verdict = tuple[bool, Reason]
 
@@ -116,6 +117,7 @@ class OperatorCondition:
         "_deny_statement",
         "_for_all",
         "_matcher",
+        "_memo",
         "_missing",
         "_set_qualifier",
         "_verdicts",
@@ -145,6 +147,10 @@ class OperatorCondition:
         self._for_all = parsed.set_qualifier is SetQualifier.FOR_ALL_VALUES
         self._missing = _missing_verdict(parsed)
         self._deny_statement = deny_statement
+        # Without policy variables the verdict for one request value never changes:
+        # remember it (request values repeat: the same IPs, tags, MFA flags).
+        self._memo: dict[str, Verdict] | None = \
+            None if getattr(matcher, "templates", ()) else {}
 
     def evaluate(self, context: RequestContext) -> Verdict:
         value = context.get(self.lookup_key)
@@ -161,10 +167,19 @@ class OperatorCondition:
         return self._set(value.values, context)
 
     def _single(self, request_value: str, context: RequestContext) -> Verdict:
+        memo = self._memo
+        if memo is not None:
+            known = memo.get(request_value)
+            if known is not None:
+                return known
         outcome = self._matcher.match(request_value, context)
         if outcome is Outcome.UNPARSABLE:
-            return self._deny_statement, Reason.UNPARSABLE_REQUEST_VALUE
-        return self._verdicts[outcome]
+            verdict: Verdict = (self._deny_statement, Reason.UNPARSABLE_REQUEST_VALUE)
+        else:
+            verdict = self._verdicts[outcome]
+        if memo is not None and len(memo) < _MEMO_LIMIT:
+            memo[request_value] = verdict
+        return verdict
 
     def _set(self, request_values: tuple[str, ...], context: RequestContext) -> Verdict:
         match, verdicts = self._matcher.match, self._verdicts
