@@ -58,7 +58,7 @@ class CompiledPolicy:
     @cached_property
     def silent_scan(self) -> PolicyScan:
         """The scan of a policy with nothing to say about a request, built once."""
-        return PolicyScan(self.name, deny_at=None, allow_via=None, allow_at=None)
+        return PolicyScan(self.name, allow_via=None, allow_at=None)
 
     @property
     def has_principal_elements(self) -> bool:

@@ -33,7 +33,6 @@ class PolicyScan:
     """What one policy says about one request (fast path: no trace)."""
 
     name: str
-    deny_at: int | None
     allow_via: PrincipalVia | None
     allow_at: int | None
 
@@ -61,9 +60,10 @@ _RESOURCE_GATE = {PolicyRole.KEY: Gate.KEY_POLICY, PolicyRole.TRUST: Gate.TRUST_
 
 
 def decide(facts: Facts) -> Verdict:
+    """Steps 2-8. Step 1 happens while scanning: the first applicable Deny ends the scan
+    with an explicitDeny verdict (evaluate.gather_facts), so Facts never hold a Deny."""
     return (
-        _explicit_deny(facts)
-        or _organization_gate(facts.rcp_levels, Gate.RCP, "RCP")
+        _organization_gate(facts.rcp_levels, Gate.RCP, "RCP")
         or _organization_gate(facts.scp_levels, Gate.SCP, "SCP")
         or _kms_cross_account(facts)
         or _caller_without_identity(facts)
@@ -74,24 +74,6 @@ def decide(facts: Facts) -> Verdict:
 def _deny(gate: Gate, reason: str, scan: PolicyScan | None = None,
           at: int | None = None, notes: tuple[str, ...] = ()) -> Verdict:
     return Verdict(Decision.IMPLICIT_DENY, gate, reason, scan.name if scan else None, at, notes)
-
-
-def _explicit_deny(facts: Facts) -> Verdict | None:
-    ordered: list[tuple[PolicyRole, PolicyScan | None]] = []
-    for level in facts.scp_levels or ():
-        ordered += [(PolicyRole.SCP, scan) for scan in level]
-    for level in facts.rcp_levels or ():
-        ordered += [(PolicyRole.RCP, scan) for scan in level]
-    ordered += [(facts.resource_role, facts.resource)]
-    ordered += [(PolicyRole.IDENTITY, scan) for scan in facts.identity]
-    ordered += [(PolicyRole.PERMISSIONS_BOUNDARY, facts.boundary),
-                (PolicyRole.SESSION, facts.session)]
-    for role, scan in ordered:
-        if scan is not None and scan.deny_at is not None:
-            return Verdict(Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
-                           f"a Deny statement in the {role.value} policy `{scan.name}` "
-                           "matches the request", scan.name, scan.deny_at)
-    return None
 
 
 def _organization_gate(levels: tuple[tuple[PolicyScan, ...], ...] | None, gate: Gate,

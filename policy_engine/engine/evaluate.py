@@ -106,7 +106,7 @@ def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
         via = vias[index]
         policy = slots[index].policy
         return policy.silent_scan if via is None else \
-            PolicyScan(policy.name, None, via, allow_at[index])
+            PolicyScan(policy.name, via, allow_at[index])
 
     def levels(spec: tuple[tuple[int, ...], ...] | None, on: bool
                ) -> tuple[tuple[PolicyScan, ...], ...] | None:
