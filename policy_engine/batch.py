@@ -52,7 +52,7 @@ class BatchItem:
 def evaluate_lines(lines: Iterable[str], *, source: str = "<batch>",
                    now: datetime | None = None, first_line: int = 1) -> Iterator[BatchItem]:
     moment = now or datetime.now(UTC)
-    cache: dict[tuple[object, ...], PolicySet] = {}
+    cache = _PolicySetCache()
     for number, line in enumerate(lines, first_line):
         if not line.strip():
             continue
@@ -63,30 +63,65 @@ def evaluate_lines(lines: Iterable[str], *, source: str = "<batch>",
             yield BatchItem(number, None, error)
 
 
+class _PolicySetCache:
+    """Compiled policy sets keyed by the text that follows the request on a line.
+
+    Hashing kilobytes of policy text per line would cost more than the request itself, so
+    lines are bucketed by a short fingerprint and confirmed with `endswith`, a memcmp.
+    """
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[object, ...], list[tuple[str, PolicySet]]] = {}
+        self._size = 0
+
+    def get(self, line: str, start: int, extra: tuple[object, ...]) -> PolicySet | None:
+        for rest, policies in self._buckets.get(self._key(line, start, extra), ()):
+            if line.endswith(rest):
+                return policies
+        return None
+
+    def put(self, line: str, start: int, extra: tuple[object, ...],
+            policies: PolicySet) -> None:
+        if self._size >= _CACHE_LIMIT:
+            self._buckets.clear()
+            self._size = 0
+        bucket = self._buckets.setdefault(self._key(line, start, extra), [])
+        bucket.append((line[start:], policies))
+        self._size += 1
+
+    @staticmethod
+    def _key(line: str, start: int, extra: tuple[object, ...]) -> tuple[object, ...]:
+        return (len(line) - start, line[start:start + 64], line[-64:], *extra)
+
+
 def _evaluate_line(line: str, where: str, now: datetime,
-                   cache: dict[tuple[object, ...], PolicySet]) -> EvaluationResult:
+                   cache: _PolicySetCache) -> EvaluationResult:
     split = _split_request(line)
     if split is not None:
-        request_value, rest = split
+        request_value, end = split
         request = _request(request_value, where, now)
-        key = (rest, resource_policy_kind(request), request.principal.is_session,
-               request.principal.is_iam_identity)
-        policies = cache.get(key)
+        # The policy kinds a case is checked against depend on the request, too.
+        extra = (resource_policy_kind(request), request.principal.is_session,
+                 request.principal.is_iam_identity)
+        policies = cache.get(line, end, extra)
         if policies is None:
             case = parse_case_value(_loads(line, where), source=where, now=now)
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            policies = cache[key] = case.policies
+            policies = case.policies
+            cache.put(line, end, extra, policies)
         return evaluate(request, policies)
     case = parse_case_value(_loads(line, where), source=where, now=now)
     return evaluate(case.request, case.policies)
 
 
-def _split_request(line: str) -> tuple[object, str] | None:
-    text = line.strip()
-    if not text.startswith("{"):
+def _split_request(line: str) -> tuple[object, int] | None:
+    """The decoded request object and where the rest of the line starts, when the line
+    starts with its `request`."""
+    # No strip(): it would copy the whole (policy-laden) line once more.
+    text = line
+    position = _skip_space(text, 0)
+    if not text.startswith("{", position):
         return None
-    position = _skip_space(text, 1)
+    position = _skip_space(text, position + 1)
     if not text.startswith('"request"', position):
         return None
     position = _skip_space(text, position + len('"request"'))
@@ -96,7 +131,7 @@ def _split_request(line: str) -> tuple[object, str] | None:
         value, end = _DECODER.raw_decode(text, _skip_space(text, position + 1))
     except ValueError:
         return None
-    return value, text[end:]
+    return value, end
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -106,22 +141,33 @@ def _skip_space(text: str, position: int) -> int:
 
 
 _REQUEST_KEYS = frozenset({"principal", "action", "resource", "resource_account", "context"})
-_SCALARS = (str, bool, int, float)
+_SCALAR_TYPES = frozenset({str, bool, int, float})
 
 
 def _is_plain_request(value: object) -> bool:
     """The shape CaseRequest accepts, checked without pydantic (the common, valid case)."""
-    if not isinstance(value, dict) or not _REQUEST_KEYS.issuperset(value):
+    if type(value) is not dict or not _REQUEST_KEYS.issuperset(value):
         return False
-    if not all(isinstance(value.get(k), str) for k in ("principal", "action", "resource")):
+    if type(value.get("principal")) is not str or type(value.get("action")) is not str \
+            or type(value.get("resource")) is not str:
         return False
-    if not isinstance(value.get("resource_account", ""), str | None):
+    account = value.get("resource_account")
+    if account is not None and type(account) is not str:
         return False
-    context = value.get("context", {})
-    return isinstance(context, dict) and all(
-        isinstance(v, _SCALARS) or (isinstance(v, list) and
-                                    all(isinstance(i, _SCALARS) for i in v))
-        for v in context.values())
+    context = value.get("context")
+    if context is None:
+        return True
+    if type(context) is not dict:
+        return False
+    for item in context.values():
+        kind = type(item)
+        if kind is list:
+            for element in item:
+                if type(element) not in _SCALAR_TYPES:
+                    return False
+        elif kind not in _SCALAR_TYPES:
+            return False
+    return True
 
 
 def _request(value: object, where: str, now: datetime) -> Request:
