@@ -54,6 +54,9 @@ class CompiledPolicy:
         default_factory=dict, repr=False, compare=False)
     _pools: dict[str, tuple[CompiledStatement, ...]] = field(
         default_factory=dict, repr=False, compare=False)
+    # (statement index, policy role) -> its explicit-deny Verdict, filled by the evaluator.
+    deny_verdicts: dict[tuple[int, object], object] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def silent_scan(self) -> PolicyScan:

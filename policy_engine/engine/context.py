@@ -52,4 +52,9 @@ def _single_value(_kind: type, value: object) -> ContextValue:
 
 
 def build_context(values: Mapping[str, object]) -> dict[str, ContextValue]:
-    return {key.lower(): make_context_value(value) for key, value in values.items()}
+    context: dict[str, ContextValue] = {}
+    for key, value in values.items():
+        kind = type(value)
+        context[key.lower()] = make_context_value(value) if kind is list or kind is tuple \
+            else _single_value(kind, value)
+    return context

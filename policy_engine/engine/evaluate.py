@@ -137,10 +137,15 @@ _GROUP_ROLE = {SlotGroup.SCP: PolicyRole.SCP, SlotGroup.RCP: PolicyRole.RCP,
 
 def explicit_deny_verdict(slot: Slot, statement_index: int, request: Request) -> Verdict:
     role = _GROUP_ROLE.get(slot.group) or resource_policy_role(request)
-    name = slot.policy.name
-    return Verdict(Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
-                   f"a Deny statement in the {role.value} policy `{name}` matches the "
-                   "request", name, statement_index)
+    known = slot.policy.deny_verdicts
+    verdict = known.get((statement_index, role))
+    if verdict is None:  # built once per statement: verdicts are immutable
+        name = slot.policy.name
+        verdict = known[(statement_index, role)] = Verdict(
+            Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
+            f"a Deny statement in the {role.value} policy `{name}` matches the request",
+            name, statement_index)
+    return verdict
 
 
 def scp_applies(request: Request, policies: PolicySet) -> bool:

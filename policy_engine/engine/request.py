@@ -264,27 +264,25 @@ def make_request(
             "missing-element", f"`{resource}` names no account, so `resource_account` is "
             "required to tell same-account from cross-account access",
             "/request/resource_account", source=source))
-    derivable = _derived_values(caller, account, now)
+    derivable, derivable_keys, spellings = _derived(caller, account, now)
     context = dict(derivable)
     context.update(given)
-    derived_keys = tuple(key for key in sorted(derivable) if key not in given)
-    spellings = (*_derived_spellings(caller, account, now), *(context_input or ()))
+    derived_keys = tuple([key for key in derivable_keys if key not in given]) if given \
+        else derivable_keys
+    if context_input:
+        spellings = (*spellings, *context_input)
     return Request(caller, action, resource, account, context, derived_keys, spellings)
 
 
 @lru_cache(maxsize=4096)
-def _derived_spellings(caller: RequestPrincipal, resource_account: str | None,
-                       now: datetime | None) -> tuple[str, ...]:
-    return tuple(derived_context(caller, resource_account, now))
-
-
-@lru_cache(maxsize=4096)
-def _derived_values(caller: RequestPrincipal, resource_account: str | None,
-                    now: datetime | None) -> dict[str, ContextValue]:
-    # Batches repeat callers and one `now`: derive each combination once. Callers must not
-    # mutate the returned mapping.
-    return {key.lower(): make_context_value(value)
-            for key, value in derived_context(caller, resource_account, now).items()}
+def _derived(caller: RequestPrincipal, resource_account: str | None, now: datetime | None
+             ) -> tuple[dict[str, ContextValue], tuple[str, ...], tuple[str, ...]]:
+    """The keys AWS would set (lower-cased, with values), their sorted names and their
+    AWS spellings. Batches repeat callers and one `now`, so each combination is derived
+    once; callers must not mutate the returned mapping."""
+    keys = derived_context(caller, resource_account, now)
+    values = {key.lower(): make_context_value(value) for key, value in keys.items()}
+    return values, tuple(sorted(values)), tuple(keys)
 
 
 def _resource_facts(resource: str, source: str) -> tuple[str | None, bool]:
