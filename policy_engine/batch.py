@@ -233,11 +233,10 @@ def _render_items(items: Iterable[BatchItem], explain: bool) -> Iterator[BatchLi
 class _Chunk:
     start: int  # byte offsets, each at the beginning of a line
     stop: int
-    first_line: int
 
 
 def _chunks(path: str, jobs: int) -> list[_Chunk]:
-    """About equal byte ranges at line starts, with the number of each one's first line."""
+    """About equal byte ranges, each starting at the beginning of a line."""
     import os
 
     size = os.path.getsize(path)
@@ -248,13 +247,8 @@ def _chunks(path: str, jobs: int) -> list[_Chunk]:
             if handle.tell() > 0:
                 handle.readline()  # finish the line the cut fell into
             cuts.append(max(handle.tell(), cuts[-1]))
-        cuts.append(size)
-        chunks, first_line = [], 1
-        for start, stop in itertools.pairwise(cuts):
-            chunks.append(_Chunk(start, stop, first_line))
-            handle.seek(start)
-            first_line += _count_newlines(handle, stop - start)
-    return chunks
+    cuts.append(size)
+    return [_Chunk(start, stop) for start, stop in itertools.pairwise(cuts)]
 
 
 def _count_newlines(handle: object, length: int) -> int:
@@ -279,9 +273,12 @@ def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[str]:
 
 
 def _run_worker(path: str, chunk: _Chunk, explain: bool, now: datetime, output: str) -> None:
+    # Each worker numbers its own lines (counting those before its chunk), in parallel.
+    with open(path, "rb") as handle:
+        first_line = 1 + _count_newlines(handle, chunk.start)
     with open(output, "w", encoding="utf-8") as sink:
         items = evaluate_lines(_chunk_lines(path, chunk), source=path, now=now,
-                               first_line=chunk.first_line)
+                               first_line=first_line)
         for line in _render_items(items, explain):
             sink.write(f"{line.number}\t{line.decision or '-'}\t{line.text}\n")
 
