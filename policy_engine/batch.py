@@ -265,10 +265,11 @@ def _count_newlines(handle: object, length: int) -> int:
 def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[str]:
     with open(path, "rb") as handle:
         handle.seek(chunk.start)
-        while handle.tell() < chunk.stop:
-            raw = handle.readline()
-            if not raw:
+        position = chunk.start
+        for raw in handle:
+            if position >= chunk.stop:
                 break
+            position += len(raw)
             yield raw.decode("utf-8")
 
 
