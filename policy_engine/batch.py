@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TextIO
 
 from policy_engine.case import (
     CaseRequest,
@@ -201,19 +202,95 @@ def _full_path_error(value: object, where: str) -> PolicyEngineError:
                              source=where))
 
 
-def evaluate_file(path: str, *, jobs: int = 1, explain: bool = False,
-                  now: datetime | None = None) -> Iterator[BatchLine]:
-    """Every case's rendered result (or error), in input order.
+def evaluate_file(path: str, *, explain: bool = False, now: datetime | None = None
+                  ) -> Iterator[BatchLine]:
+    """Every case's rendered result (or error), in input order, in this process."""
+    moment = now or datetime.now(UTC)
+    with open(path, encoding="utf-8", newline="\n") as handle:
+        yield from _render_items(evaluate_lines(handle, source=path, now=moment), explain)
 
-    With jobs > 1, forked workers each take one part of the file and the parent joins
-    their outputs in order.
-    """
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    cases: int
+    bad_cases: int
+    mismatches: int  # decisions that differ from the expected one
+
+
+def write_batch(path: str, out: TextIO, err: TextIO, *, jobs: int = 1,
+                explain: bool = False, expect: str | None = None,
+                now: datetime | None = None) -> BatchSummary:
+    """Write one JSON result per case to `out` (in order) and one `error: …` line per bad
+    case to `err`. With jobs > 1, each forked worker writes its part of the output to a
+    file and the parent only copies the files, in order."""
     moment = now or datetime.now(UTC)
     if jobs <= 1:
-        with open(path, encoding="utf-8", newline="\n") as handle:
-            yield from _render_items(evaluate_lines(handle, source=path, now=moment), explain)
-        return
-    yield from _parallel(path, jobs, explain, moment)
+        return _write_lines(evaluate_file(path, explain=explain, now=moment), out, err,
+                            expect)
+    return _write_parallel(path, jobs, explain, expect, moment, out, err)
+
+
+def _write_lines(lines: Iterable[BatchLine], out: TextIO, err: TextIO,
+                 expect: str | None) -> BatchSummary:
+    cases = bad = mismatches = 0
+    write = out.write
+    for line in lines:
+        cases += 1
+        if line.is_error:
+            bad += 1
+            err.write(f"error: {line.text}\n")
+            write(f'{{"line":{line.number},"error":"invalid case"}}\n')
+            continue
+        if expect is not None and line.decision != expect:
+            mismatches += 1
+        write(line.text + "\n")
+    return BatchSummary(cases, bad, mismatches)
+
+
+def _write_worker(path: str, chunk: _Chunk, explain: bool, expect: str | None,
+                  now: datetime, output: str) -> None:
+    with open(path, "rb") as handle:
+        first_line = 1 + _count_newlines(handle, chunk.start)
+    with open(output + ".out", "w", encoding="utf-8") as out, \
+            open(output + ".err", "w", encoding="utf-8") as err:
+        items = evaluate_lines(_chunk_lines(path, chunk), source=path, now=now,
+                               first_line=first_line)
+        summary = _write_lines(_render_items(items, explain), out, err, expect)
+    with open(output + ".sum", "w", encoding="utf-8") as status:
+        status.write(f"{summary.cases} {summary.bad_cases} {summary.mismatches}")
+
+
+def _write_parallel(path: str, jobs: int, explain: bool, expect: str | None,
+                    now: datetime, out: TextIO, err: TextIO) -> BatchSummary:
+    import multiprocessing
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    context = multiprocessing.get_context("fork")
+    out.flush()
+    err.flush()
+    with tempfile.TemporaryDirectory(prefix="policy-engine-batch-") as folder:
+        chunks = _chunks(path, jobs)
+        outputs = [str(Path(folder) / f"worker-{k}") for k in range(len(chunks))]
+        workers = [context.Process(target=_write_worker,
+                                   args=(path, chunk, explain, expect, now, outputs[k]))
+                   for k, chunk in enumerate(chunks)]
+        for process in workers:
+            process.start()
+        for process in workers:
+            process.join()
+        if any(process.exitcode != 0 for process in workers):
+            raise CaseError(Problem("internal", "a batch worker failed", source=path))
+        totals = [0, 0, 0]
+        for output in outputs:
+            for suffix, stream in ((".out", out), (".err", err)):
+                with open(output + suffix, encoding="utf-8") as part:
+                    shutil.copyfileobj(part, stream, 1 << 20)
+            with open(output + ".sum", encoding="utf-8") as status:
+                for index, number in enumerate(status.read().split()):
+                    totals[index] += int(number)
+        return BatchSummary(*totals)
 
 
 def _render_items(items: Iterable[BatchItem], explain: bool) -> Iterator[BatchLine]:
@@ -271,44 +348,6 @@ def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[str]:
                 break
             position += len(raw)
             yield raw.decode("utf-8")
-
-
-def _run_worker(path: str, chunk: _Chunk, explain: bool, now: datetime, output: str) -> None:
-    # Each worker numbers its own lines (counting those before its chunk), in parallel.
-    with open(path, "rb") as handle:
-        first_line = 1 + _count_newlines(handle, chunk.start)
-    with open(output, "w", encoding="utf-8") as sink:
-        items = evaluate_lines(_chunk_lines(path, chunk), source=path, now=now,
-                               first_line=first_line)
-        for line in _render_items(items, explain):
-            sink.write(f"{line.number}\t{line.decision or '-'}\t{line.text}\n")
-
-
-def _parallel(path: str, jobs: int, explain: bool, now: datetime) -> Iterator[BatchLine]:
-    """Forked workers each take one byte range of the file (so nothing large crosses a
-    pipe and no line is read twice); their outputs are concatenated in order."""
-    import multiprocessing
-    import tempfile
-    from pathlib import Path
-
-    context = multiprocessing.get_context("fork")
-    with tempfile.TemporaryDirectory(prefix="policy-engine-batch-") as folder:
-        chunks = _chunks(path, jobs)
-        outputs = [str(Path(folder) / f"worker-{k}.tsv") for k in range(len(chunks))]
-        workers = [context.Process(target=_run_worker,
-                                   args=(path, chunk, explain, now, outputs[k]))
-                   for k, chunk in enumerate(chunks)]
-        for process in workers:
-            process.start()
-        for process in workers:
-            process.join()
-        if any(process.exitcode != 0 for process in workers):
-            raise CaseError(Problem("internal", "a batch worker failed", source=path))
-        for output in outputs:
-            with open(output, encoding="utf-8") as stream:
-                for record in stream:
-                    number, decision, text = record.rstrip("\n").split("\t", 2)
-                    yield BatchLine(int(number), text, None if decision == "-" else decision)
 
 
 def _loads(line: str, where: str) -> object:

@@ -69,7 +69,7 @@ def simulate(
 def _run_batch(path: Path, expect: Decision | None, explain: bool, jobs: int) -> int:
     import os
 
-    from policy_engine.batch import evaluate_file
+    from policy_engine.batch import write_batch
 
     try:
         size = path.stat().st_size
@@ -79,17 +79,8 @@ def _run_batch(path: Path, expect: Decision | None, explain: bool, jobs: int) ->
                                 source=str(path))) from None
     if jobs == 0:
         jobs = (os.cpu_count() or 1) if size > 4 * 1024 * 1024 else 1
-    write = sys.stdout.write
-    bad_input = mismatch = False
-    for line in evaluate_file(str(path), jobs=jobs, explain=explain):
-        if line.is_error:
-            bad_input = True
-            print(f"error: {line.text}", file=sys.stderr)
-            write(f'{{"line":{line.number},"error":"invalid case"}}\n')
-            continue
-        if expect is not None and line.decision != expect.value:
-            mismatch = True
-        write(line.text + "\n")
-    if bad_input:
+    summary = write_batch(str(path), sys.stdout, sys.stderr, jobs=jobs, explain=explain,
+                          expect=None if expect is None else expect.value)
+    if summary.bad_cases:
         return EXIT_BAD_INPUT
-    return EXIT_CHECK_FAILED if mismatch else 0
+    return EXIT_CHECK_FAILED if summary.mismatches else 0
