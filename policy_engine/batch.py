@@ -55,13 +55,18 @@ def evaluate_lines(lines: Iterable[str], *, source: str = "<batch>",
     moment = now or datetime.now(UTC)
     cache = _PolicySetCache()
     for number, line in enumerate(lines, first_line):
-        if not line.strip():
+        if not line or line.isspace():  # isspace stops at the first other character
             continue
-        where = f"{source}:{number}"
         try:
-            yield BatchItem(number, _evaluate_line(line, where, moment, cache), None)
-        except PolicyEngineError as error:
-            yield BatchItem(number, None, error)
+            result = _evaluate_line(line, source, moment, cache)
+        except PolicyEngineError:
+            # Bad lines are rare: evaluate again, naming the line, for the message.
+            try:
+                result = _evaluate_line(line, f"{source}:{number}", moment, cache)
+            except PolicyEngineError as error:
+                yield BatchItem(number, None, error)
+                continue
+        yield BatchItem(number, result, None)
 
 
 class _PolicySetCache:
@@ -225,25 +230,31 @@ def write_batch(path: str, out: TextIO, err: TextIO, *, jobs: int = 1,
     file and the parent only copies the files, in order."""
     moment = now or datetime.now(UTC)
     if jobs <= 1:
-        return _write_lines(evaluate_file(path, explain=explain, now=moment), out, err,
-                            expect)
+        with open(path, encoding="utf-8", newline="\n") as handle:
+            items = evaluate_lines(handle, source=path, now=moment)
+            return _write_items(items, out, err, explain, expect)
     return _write_parallel(path, jobs, explain, expect, moment, out, err)
 
 
-def _write_lines(lines: Iterable[BatchLine], out: TextIO, err: TextIO,
+def _write_items(items: Iterable[BatchItem], out: TextIO, err: TextIO, explain: bool,
                  expect: str | None) -> BatchSummary:
+    from policy_engine.formatters import decision_json
+
+    render = decision_json.render if explain else decision_json.render_brief
     cases = bad = mismatches = 0
     write = out.write
-    for line in lines:
+    for item in items:
         cases += 1
-        if line.is_error:
+        if item.error is not None:
             bad += 1
-            err.write(f"error: {line.text}\n")
-            write(f'{{"line":{line.number},"error":"invalid case"}}\n')
+            err.write(f"error: {item.error.one_line()}\n")
+            write(f'{{"line":{item.line_number},"error":"invalid case"}}\n')
             continue
-        if expect is not None and line.decision != expect:
+        result = item.result
+        assert result is not None
+        if expect is not None and result.verdict.decision.value != expect:
             mismatches += 1
-        write(line.text + "\n")
+        write(render(result) + "\n")
     return BatchSummary(cases, bad, mismatches)
 
 
@@ -255,7 +266,7 @@ def _write_worker(path: str, chunk: _Chunk, explain: bool, expect: str | None,
             open(output + ".err", "w", encoding="utf-8") as err:
         items = evaluate_lines(_chunk_lines(path, chunk), source=path, now=now,
                                first_line=first_line)
-        summary = _write_lines(_render_items(items, explain), out, err, expect)
+        summary = _write_items(items, out, err, explain, expect)
     with open(output + ".sum", "w", encoding="utf-8") as status:
         status.write(f"{summary.cases} {summary.bad_cases} {summary.mismatches}")
 
