@@ -199,8 +199,8 @@ class Request:
         action_lower = self.action.lower()
         object.__setattr__(self, "action_lower", action_lower)
         object.__setattr__(self, "service", action_lower.split(":", 1)[0])
-        object.__setattr__(self, "resource_kind", _resource_kind(self.resource,
-                                                                 self.service))
+        object.__setattr__(self, "resource_kind", _cached_resource_kind(self.resource,
+                                                                        self.service))
         caller_account = self.principal.account
         object.__setattr__(self, "is_cross_account",
                            caller_account is not None and self.resource_account is not None
@@ -264,7 +264,7 @@ def make_request(
             "missing-element", f"`{resource}` names no account, so `resource_account` is "
             "required to tell same-account from cross-account access",
             "/request/resource_account", source=source))
-    derivable, derivable_keys, spellings = _derived(caller, account, now)
+    derivable, derivable_keys, spellings = _derived(caller, hint, account, now)
     context = dict(derivable)
     context.update(given)
     derived_keys = tuple([key for key in derivable_keys if key not in given]) if given \
@@ -274,9 +274,24 @@ def make_request(
     return Request(caller, action, resource, account, context, derived_keys, spellings)
 
 
-@lru_cache(maxsize=4096)
-def _derived(caller: RequestPrincipal, resource_account: str | None, now: datetime | None
-             ) -> tuple[dict[str, ContextValue], tuple[str, ...], tuple[str, ...]]:
+_Derived = tuple[dict[str, ContextValue], tuple[str, ...], tuple[str, ...]]
+_DERIVED: dict[tuple[object, ...], _Derived] = {}
+
+
+def _derived(caller: RequestPrincipal, hint: str | None, resource_account: str | None,
+             now: datetime | None) -> _Derived:
+    # Keyed by the principal's text, whose hash Python caches (a dataclass's it does not).
+    key = (caller.text, hint, resource_account, now)
+    found = _DERIVED.get(key)
+    if found is None:
+        if len(_DERIVED) >= 4096:
+            _DERIVED.clear()
+        found = _DERIVED[key] = _derive(caller, resource_account, now)
+    return found
+
+
+def _derive(caller: RequestPrincipal, resource_account: str | None, now: datetime | None
+            ) -> _Derived:
     """The keys AWS would set (lower-cased, with values), their sorted names and their
     AWS spellings. Batches repeat callers and one `now`, so each combination is derived
     once; callers must not mutate the returned mapping."""
@@ -296,6 +311,11 @@ def _resource_facts(resource: str, source: str) -> tuple[str | None, bool]:
 @lru_cache(maxsize=65536)
 def _cached_resource_facts(resource: str) -> tuple[str | None, bool]:
     return _resource_account(resource, "<input>"), _has_empty_account(resource)
+
+
+@lru_cache(maxsize=65536)
+def _cached_resource_kind(resource: str, service: str) -> ResourceKind:
+    return _resource_kind(resource, service)
 
 
 def _has_empty_account(resource: str) -> bool:
