@@ -15,7 +15,11 @@ from functools import lru_cache
 from operator import itemgetter
 
 from policy_engine.engine.conditions.base import Matcher, Outcome
-from policy_engine.engine.conditions.templates import Pieces, split_policy_values
+from policy_engine.engine.conditions.templates import (
+    Pieces,
+    match_templates,
+    split_policy_values,
+)
 from policy_engine.engine.context import RequestContext
 from policy_engine.engine.variables import Template
 from policy_engine.engine.wildcard import WildcardPattern, compile_parts
@@ -90,16 +94,13 @@ class ArnLike:
         for pattern in self.patterns:
             if pattern.matches(request):
                 return Outcome.MATCHED
-        missing = False
-        for template in self.templates:
-            pieces = template.render(context)
-            if pieces is None:
-                missing = True
-                continue
-            rendered = compile_arn_pattern(tuple(pieces))
-            if rendered is not None and rendered.matches(request):
-                return Outcome.MATCHED
-        return Outcome.VARIABLE_MISSING if missing else Outcome.NOT_MATCHED
+        return match_templates(self.templates, context,
+                               lambda pieces: _rendered_matches(pieces, request))
+
+
+def _rendered_matches(pieces: Pieces, request: tuple[str, ...]) -> bool:
+    rendered = compile_arn_pattern(pieces)
+    return rendered is not None and rendered.matches(request)
 
 
 def compile_arn_like(values: tuple[str, ...], variables_enabled: bool) -> Matcher:

@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policy_engine.engine.conditions.base import Matcher, Outcome, parse_policy_values
-from policy_engine.engine.conditions.templates import joined, split_policy_values
+from policy_engine.engine.conditions.templates import (
+    joined,
+    match_templates,
+    split_policy_values,
+)
 from policy_engine.engine.context import RequestContext
 from policy_engine.engine.variables import Template
 
@@ -32,14 +36,8 @@ class BoolEquals:
             return Outcome.UNPARSABLE
         if value in self.constants:
             return Outcome.MATCHED
-        missing = False
-        for template in self.templates:
-            text = template.render_text(context)
-            if text is None:
-                missing = True
-            elif parse_bool(text) is value:
-                return Outcome.MATCHED
-        return Outcome.VARIABLE_MISSING if missing else Outcome.NOT_MATCHED
+        return match_templates(self.templates, context,
+                               lambda pieces: parse_bool(joined(pieces)) is value)
 
 
 def compile_bool(values: tuple[str, ...], variables_enabled: bool) -> Matcher:

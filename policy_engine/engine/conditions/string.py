@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from policy_engine.engine.conditions.base import Matcher, Outcome
-from policy_engine.engine.conditions.templates import Pieces, joined, split_policy_values
+from policy_engine.engine.conditions.templates import (
+    Pieces,
+    joined,
+    match_templates,
+    split_policy_values,
+)
 from policy_engine.engine.context import RequestContext
 from policy_engine.engine.variables import Template
 from policy_engine.engine.wildcard import WildcardPattern, compile_parts
@@ -27,14 +32,10 @@ class TextEquals:
         subject = request_value.casefold() if self.fold else request_value
         if subject in self.constants:
             return Outcome.MATCHED
-        missing = False
-        for template in self.templates:
-            text = template.render_text(context)
-            if text is None:
-                missing = True
-            elif (text.casefold() if self.fold else text) == subject:
-                return Outcome.MATCHED
-        return Outcome.VARIABLE_MISSING if missing else Outcome.NOT_MATCHED
+        fold = self.fold
+        return match_templates(
+            self.templates, context,
+            lambda pieces: (joined(pieces).casefold() if fold else joined(pieces)) == subject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +50,8 @@ class TextLike:
         for pattern in self.patterns:
             if pattern.matches(request_value):
                 return Outcome.MATCHED
-        missing = False
-        for template in self.templates:
-            pieces = template.render(context)
-            if pieces is None:
-                missing = True
-            elif rendered_pattern(tuple(pieces)).matches(request_value):
-                return Outcome.MATCHED
-        return Outcome.VARIABLE_MISSING if missing else Outcome.NOT_MATCHED
+        return match_templates(self.templates, context,
+                               lambda pieces: rendered_pattern(pieces).matches(request_value))
 
 
 @lru_cache(maxsize=1024)

@@ -7,8 +7,10 @@ templates that are rendered per request. Pieces are (text, is_literal) pairs; li
 
 from __future__ import annotations
 
-from policy_engine.engine.conditions.base import InvalidPolicyValue
-from policy_engine.engine.context import ContextValue
+from collections.abc import Callable
+
+from policy_engine.engine.conditions.base import InvalidPolicyValue, Outcome
+from policy_engine.engine.context import ContextValue, RequestContext
 from policy_engine.engine.variables import Template, VariableSyntaxError, compile_template
 
 Pieces = tuple[tuple[str, bool], ...]
@@ -43,3 +45,20 @@ def render_constant(template: Template) -> Pieces:
 
 def joined(pieces: Pieces) -> str:
     return "".join(text for text, _ in pieces)
+
+
+def match_templates(templates: tuple[Template, ...], context: RequestContext,
+                    matches: Callable[[Pieces], bool]) -> Outcome:
+    """Whether any policy value with variables, rendered for this request, matches.
+
+    A value whose variable the context lacks matches nothing; when no other value matched,
+    the outcome says so, and negated operators then hold (variables page, R7.5).
+    """
+    missing = False
+    for template in templates:
+        pieces = template.render(context)
+        if pieces is None:
+            missing = True
+        elif matches(tuple(pieces)):
+            return Outcome.MATCHED
+    return Outcome.VARIABLE_MISSING if missing else Outcome.NOT_MATCHED
