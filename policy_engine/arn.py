@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from policy_engine.errors import ArnError, Problem
 
@@ -47,9 +48,41 @@ class Arn:
         return self.resource[len(kind) + 1 :] if kind else self.resource
 
 
+class ArnParts(NamedTuple):
+    """The five fields after `arn:`, unchecked: what `split_arn` returns."""
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+
+def arn_segments(text: str) -> list[str]:
+    """`text` cut at its first five colons: the one way ARNs and ARN patterns are split.
+
+    Callers that accept short patterns (`arn:aws:s3:*`) look at the length themselves.
+    """
+    return text.split(":", 5)
+
+
+def split_arn(text: str) -> ArnParts | None:
+    """The fields of a six-part `arn:...` string (wildcards allowed anywhere); None otherwise."""
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    return ArnParts(parts[1], parts[2], parts[3], parts[4], parts[5])
+
+
+def arn_account(text: str) -> str | None:
+    """The account field of a six-part ARN (empty for S3), None when `text` is no ARN."""
+    parts = split_arn(text)
+    return None if parts is None else parts.account
+
+
 def parse_arn(text: str, *, source: str = "<input>", pointer: str = "") -> Arn:
     """Parse a concrete ARN (no wildcards expected, but tolerated in the resource part)."""
-    parts = text.split(":", 5)
+    parts = arn_segments(text)
     if len(parts) != 6 or parts[0] != "arn":
         raise ArnError(_problem(text, "is not an ARN (expected arn:partition:service:region:"
                                 "account:resource)", source, pointer))
@@ -70,7 +103,7 @@ def is_arn_pattern_shape(text: str) -> bool:
     """A Resource pattern is either `*` or has the six ARN parts (wildcards allowed)."""
     if text == "*":
         return True
-    parts = text.split(":", 5)
+    parts = arn_segments(text)
     if len(parts) < 6:
         # `arn:aws:s3:*` style: a trailing `*` segment may stand for the rest of the ARN.
         return parts[0] == "arn" and len(parts) >= 2 and parts[-1].endswith("*")
