@@ -8,9 +8,9 @@ and ARN syntax, principal shapes, condition operators, policy variables, Sids, a
 characters, per-kind rules and size quotas) run over the raw JSON value, so that one pass
 reports everything at once.
 
-Rules and their AWS pages live in `policy_engine.model.kinds`; the condition operator
-registry is the engine's (`policy_engine.engine.conditions`), so the validator accepts
-exactly the operators the evaluator implements.
+Rules and their AWS pages live in `policy_engine.model.kinds`; the condition operators and
+their value rules in `policy_engine.model.operators`, the same table the engine compiles
+from, so the validator accepts exactly the operators the evaluator implements.
 """
 
 from __future__ import annotations
@@ -26,14 +26,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from policy_engine.arn import PARTITIONS, is_account_id, is_arn_pattern_shape, is_service_principal
-from policy_engine.engine.conditions import (
-    OPERATORS,
-    ConditionCompileError,
-    Family,
-    compile_condition_block,
-    parse_operator,
-)
-from policy_engine.engine.variables import VariableSyntaxError, compile_template
 from policy_engine.errors import (
     InputReadError,
     PolicyEngineError,
@@ -68,7 +60,16 @@ from policy_engine.model.kinds import (
     SizeCount,
     rules_for,
 )
+from policy_engine.model.operators import (
+    OPERATORS,
+    OperatorError,
+    OperatorSpec,
+    parse_operator,
+    value_problem,
+)
 from policy_engine.model.policy import VERSION_2012, PolicyDocument
+from policy_engine.model.values import canonical_text
+from policy_engine.model.variables import variable_problem
 from policy_engine.source import (
     DEFAULT_MAX_CHARS,
     DEFAULT_MAX_DEPTH,
@@ -332,12 +333,6 @@ def _prefixed(problem: Problem, prefix: str) -> Problem:
 
 
 _OTHER_VERSIONS = ("2008-10-17",)
-# Families whose values are written as text only: a JSON number or true/false would be
-# read through its text form (`1234` as base-64), which no policy author means.
-_TEXT_ONLY_FAMILIES: Mapping[Family, str] = {
-    Family.BINARY: "base-64",
-    Family.IP_ADDRESS: "an IP address or CIDR range",
-}
 _PER_STATEMENT: Mapping[Counted, tuple[str, ...]] = {
     Counted.ACTIONS: ("Action", "NotAction"),
     Counted.RESOURCES: ("Resource", "NotResource"),
@@ -540,7 +535,7 @@ class _Checker:
             self._check_principal(body.get(element), join_pointer(pointer, element))
         if isinstance(body.get("Condition"), dict):
             self._check_condition(body["Condition"], join_pointer(pointer, "Condition"),
-                                  variables, deny=effect == "Deny")
+                                  variables)
 
     def _check_presence(self, body: dict[str, Any], pointer: str) -> None:
         rules = self.rules
@@ -630,14 +625,13 @@ class _Checker:
                 if message:
                     self.add("invalid-principal", message, item_pointer)
 
-    def _check_condition(self, block: dict[str, Any], pointer: str, variables: bool,
-                         *, deny: bool) -> None:
+    def _check_condition(self, block: dict[str, Any], pointer: str, variables: bool) -> None:
         for operator, keys in block.items():
             op_pointer = join_pointer(pointer, operator)
             try:
-                parse_operator(operator)
-            except ConditionCompileError as error:
-                self.add("unknown-operator", _operator_message(operator, error), op_pointer)
+                parsed = parse_operator(operator)
+            except OperatorError as error:
+                self.add("unknown-operator", _operator_message(error), op_pointer)
                 continue
             if not isinstance(keys, dict):
                 continue  # pydantic reports the type
@@ -652,32 +646,29 @@ class _Checker:
                     self.add("empty-value", f"`{key}` under `{operator}` has no values",
                              key_pointer)
                 elif _is_scalar_or_scalars(values):
-                    self._check_condition_values(operator, key, values, key_pointer, variables,
-                                                 deny)
+                    self._check_condition_values(parsed.spec, operator, values, key_pointer,
+                                                 variables)
 
-    def _check_condition_values(self, operator: str, key: str, values: Any, pointer: str,
-                                variables: bool, deny: bool) -> None:
-        """The evaluator's own compiler decides whether the values suit the operator."""
-        family = OPERATORS[parse_operator(operator).spec.name].family
-        if family in _TEXT_ONLY_FAMILIES:
+    def _check_condition_values(self, spec: OperatorSpec, operator: str, values: Any,
+                                pointer: str, variables: bool) -> None:
+        """The operator table's value rules, the ones the engine compiles by."""
+        text_only = spec.values.text_only
+        if text_only:
             for item_pointer, item in _scalar_items(values, pointer):
                 if not isinstance(item, str):
                     self.add("malformed-condition", f"`{operator}` takes text values "
-                             f"({_TEXT_ONLY_FAMILIES[family]}), not {_describe(item)}",
-                             item_pointer)
+                             f"({text_only}), not {_describe(item)}", item_pointer)
                     return
         if variables:
             for item_pointer, text in _items(values, pointer):
-                message = _variable_problem(text)
+                message = variable_problem(text)
                 if message:
                     self.add("malformed-condition", message, item_pointer)
                     return
-        try:
-            compile_condition_block({operator: {key: values}}, variables_enabled=variables,
-                                    deny_statement=deny)
-        except ConditionCompileError as error:
-            message = str(error.args[0]) if error.args else "invalid condition values"
-            self.add("malformed-condition", message.split(" (operator `")[0], pointer)
+        texts = tuple(canonical_text(item) for _, item in _scalar_items(values, pointer))
+        message = value_problem(spec, texts, variables_enabled=variables)
+        if message:
+            self.add("malformed-condition", message, pointer)
 
     # -- size
 
@@ -723,7 +714,7 @@ def _resource_problem(resource: str, variables: bool) -> tuple[str, str] | None:
         if any("${" in part for part in head[:5]):
             return "invalid-arn", (f"`{_clip(resource)}`: policy variables may appear only in "
                                    "the resource part of an ARN (after the fifth colon)")
-        message = _variable_problem(resource)
+        message = variable_problem(resource)
         if message:
             return "invalid-arn", message
     return None
@@ -744,16 +735,6 @@ def _arn_parts_ok(resource: str) -> bool:
     if not service or "*" in service or "?" in service:
         return False
     return len(parts) < 6 or bool(parts[5])
-
-
-def _variable_problem(text: Any) -> str | None:
-    if not isinstance(text, str) or "${" not in text:
-        return None
-    try:
-        compile_template(text, variables_enabled=True)
-    except VariableSyntaxError as error:
-        return str(error)
-    return None
 
 
 _ACTION = re.compile(ACTION)
@@ -817,9 +798,9 @@ _PRINCIPAL_CHECKS: Mapping[str, Callable[[str], str | None]] = {
 }
 
 
-def _operator_message(operator: str, error: ConditionCompileError) -> str:
-    message = str(error.args[0]) if error.args else f"unknown condition operator `{operator}`"
-    base = operator.rpartition(":")[2].removesuffix("IfExists")
+def _operator_message(error: OperatorError) -> str:
+    message = error.message
+    base = error.written.rpartition(":")[2].removesuffix("IfExists")
     close = difflib.get_close_matches(base, list(OPERATORS), n=1, cutoff=0.75)
     if close and close[0] != base:
         message += f" (did you mean `{close[0]}`?)"

@@ -25,7 +25,6 @@ from functools import cache
 from typing import Any, Final
 
 from policy_engine.arn import PARTITIONS, SERVICE_PRINCIPAL
-from policy_engine.engine.conditions import OPERATORS, Family
 from policy_engine.model.kinds import (
     ACTION,
     ACTION_NAME,
@@ -49,6 +48,7 @@ from policy_engine.model.kinds import (
     SidRule,
     rules_for,
 )
+from policy_engine.model.operators import OPERATORS, OperatorFamily
 from policy_engine.model.policy import VERSION_2012, PolicyDocument, Statement
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -122,7 +122,7 @@ _SID = {rule: f"^{pattern}$" for rule, pattern in SID_PATTERNS.items()}
 
 
 # Condition values per operator family, as the evaluator's compilers parse them
-# (engine/conditions/*.py). IPv6 is matched loosely; the validator parses it exactly.
+# (model/values.py). IPv6 is matched loosely; the validator parses it exactly.
 _NUMBER_TEXT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 _DATE_TEXT = (r"^(?:\d{4}(?:-\d{2}(?:-\d{2}(?:[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
               r"(?:[Zz]|[+-]\d{2}:\d{2})?)?)?)?|-?\d+(?:\.\d+)?)$")
@@ -133,31 +133,31 @@ _IP_TEXT = (rf"^(?:{_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?\d))?"
             r"|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:/(?:12[0-8]|1[01]\d|[1-9]?\d))?)$")
 
 
-def _family_values(family: Family, variables: bool) -> dict[str, Any]:
+def _family_values(family: OperatorFamily, variables: bool) -> dict[str, Any]:
     """The schema of one condition value under an operator of `family`."""
     number, boolean = {"type": "number"}, {"type": "boolean"}
     text_with_variables = _string(f"^{_VARIABLE_TEXT}$" if variables else None)
-    if family in (Family.STRING, Family.ARN):
+    if family in (OperatorFamily.STRING, OperatorFamily.ARN):
         return {"anyOf": [text_with_variables, number, boolean]}
-    if family is Family.BOOLEAN:
+    if family is OperatorFamily.BOOLEAN:
         bool_text: dict[str, Any] = _string(_BOOL_TEXT)
         if variables:
             bool_text = {"anyOf": [bool_text, _string(rf"^(?=.*\$\{{){_VARIABLE_TEXT}$")]}
         return {"anyOf": [bool_text, boolean]}
-    patterns = {Family.NUMERIC: _NUMBER_TEXT, Family.DATE: _DATE_TEXT,
-                Family.BINARY: _BASE64_TEXT, Family.IP_ADDRESS: _IP_TEXT,
-                Family.NULL: _BOOL_TEXT}
+    patterns = {OperatorFamily.NUMERIC: _NUMBER_TEXT, OperatorFamily.DATE: _DATE_TEXT,
+                OperatorFamily.BINARY: _BASE64_TEXT, OperatorFamily.IP_ADDRESS: _IP_TEXT,
+                OperatorFamily.NULL: _BOOL_TEXT}
     options: list[dict[str, Any]] = [_string(patterns[family])]
-    if family in (Family.NUMERIC, Family.DATE):
+    if family in (OperatorFamily.NUMERIC, OperatorFamily.DATE):
         options.append(number)
-    if family is Family.NULL:
+    if family is OperatorFamily.NULL:
         options.append(boolean)
     return {"anyOf": options}
 
 
-def _family_pattern(family: Family) -> str:
+def _family_pattern(family: OperatorFamily) -> str:
     names = sorted(name for name, spec in OPERATORS.items() if spec.family is family)
-    if family is Family.NULL:
+    if family is OperatorFamily.NULL:
         return "^(?:" + "|".join(names) + ")$"
     return (r"^(?:(?:ForAllValues|ForAnyValue):)?(?:" + "|".join(names) + ")(?:IfExists)?$")
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policy_engine.model.values import canonical_text
+
 ContextInput = str | bool | int | float | list[str | bool | int | float] | tuple
 
 
@@ -29,14 +31,6 @@ class ContextValue:
 
 
 RequestContext = Mapping[str, ContextValue]
-
-
-def canonical_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def make_context_value(value: object) -> ContextValue:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from policy_engine.engine.context import RequestContext
-from policy_engine.engine.variables import Template, compile_template
+from policy_engine.engine.variables import render_template
 from policy_engine.engine.wildcard import WildcardPattern, compile_parts, compile_wildcard
+from policy_engine.model.variables import Template, compile_template
 
 _RENDERED_CACHE_LIMIT = 4096
 _MEMO_LIMIT = 4096
@@ -69,7 +70,7 @@ class CompiledResources:
         return ResourceMatch(listed != self.negated, unresolved and not listed)
 
     def _render(self, template: Template, context: RequestContext) -> WildcardPattern | None:
-        pieces = template.render(context)
+        pieces = render_template(template, context)
         if pieces is None:
             return None
         key = "\0".join(f"{int(literal)}{text}" for text, literal in pieces)

@@ -21,8 +21,8 @@ from policy_engine.engine.conditions.templates import (
     split_policy_values,
 )
 from policy_engine.engine.context import RequestContext
-from policy_engine.engine.variables import Template
 from policy_engine.engine.wildcard import WildcardPattern, compile_parts
+from policy_engine.model.variables import Template
 
 COMPONENTS = 6
 

@@ -16,24 +16,6 @@ from typing import Generic, Protocol, TypeVar
 from policy_engine.engine.context import RequestContext
 
 
-class Family(StrEnum):
-    """Operator families as the condition-operators page groups them."""
-
-    STRING = "String"
-    NUMERIC = "Numeric"
-    DATE = "Date"
-    BOOLEAN = "Boolean"
-    BINARY = "Binary"
-    IP_ADDRESS = "IpAddress"
-    ARN = "Arn"
-    NULL = "Null"
-
-
-class SetQualifier(StrEnum):
-    FOR_ALL_VALUES = "ForAllValues"
-    FOR_ANY_VALUE = "ForAnyValue"
-
-
 class Reason(StrEnum):
     """Why a condition holds or not; the values are the machine-readable trace reasons."""
 
@@ -75,13 +57,23 @@ class InvalidPolicyValue(ValueError):
 
 
 class ConditionCompileError(ValueError):
-    """A Condition block that cannot be evaluated: unknown operator, bad modifier, bad value."""
+    """A Condition block that cannot be evaluated: unknown operator, bad modifier, bad value.
 
-    def __init__(self, message: str, operator: str, key: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    `problem` is what is wrong on its own (such as "`x` is not an integer"); `operator` and
+    `key` say where, so nobody has to take the message apart.
+    """
+
+    def __init__(self, problem: str, operator: str, key: str | None = None) -> None:
+        self.problem = problem
         self.operator = operator
         self.key = key
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        if self.key is None:
+            return self.problem
+        return f"{self.problem} (operator `{self.operator}`, key `{self.key}`)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,22 +7,12 @@ No variables.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import operator
-from functools import lru_cache
 
 from policy_engine.engine.conditions.base import Matcher, ParsedComparison, parse_policy_values
-
-
-@lru_cache(maxsize=1024)
-def parse_base64(text: str) -> bytes | None:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return None
+from policy_engine.model.values import BASE64_EXPECTED, parse_base64
 
 
 def compile_binary_equals(values: tuple[str, ...], variables_enabled: bool) -> Matcher:
-    decoded = parse_policy_values(values, parse_base64, "valid base-64 text")
+    decoded = parse_policy_values(values, parse_base64, BASE64_EXPECTED)
     return ParsedComparison(parse_base64, decoded, operator.eq)

@@ -22,7 +22,6 @@ ambiguity can never grant access but a Deny still denies.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from policy_engine.engine.conditions.base import (
     ConditionCompileError,
@@ -32,17 +31,18 @@ from policy_engine.engine.conditions.base import (
     Matcher,
     Outcome,
     Reason,
-    SetQualifier,
 )
 from policy_engine.engine.conditions.null import compile_null
-from policy_engine.engine.conditions.registry import OPERATORS, OperatorSpec
-from policy_engine.engine.context import ContextValue, RequestContext, canonical_text
-from policy_engine.engine.variables import compile_template
+from policy_engine.engine.conditions.registry import matcher_factory
+from policy_engine.engine.context import ContextValue, RequestContext
+from policy_engine.model.operators import OperatorError, ParsedOperator, SetQualifier
+from policy_engine.model.operators import parse_operator as parse_written_operator
+from policy_engine.model.values import canonical_text
+from policy_engine.model.variables import compile_template
 
 PolicyValue = str | bool | int | float
 ConditionBlock = Mapping[str, Mapping[str, Sequence[PolicyValue]]]
 
-IF_EXISTS = "IfExists"
 _MEMO_LIMIT = 1024
 
 Verdict = tuple[bool, Reason]
@@ -64,40 +64,12 @@ _DECIDED = (Outcome.MATCHED, Outcome.NOT_MATCHED, Outcome.VARIABLE_MISSING)  # i
 _EMPTY_DATA_SETS = frozenset({(), ("",)})
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedOperator:
-    """An operator as written, split into set qualifier, base operator and `IfExists`."""
-
-    written: str
-    spec: OperatorSpec
-    set_qualifier: SetQualifier | None
-    if_exists: bool
-
-
 def parse_operator(written: str) -> ParsedOperator:
-    qualifier_text, colon, rest = written.rpartition(":")
-    qualifier = None
-    if colon:
-        try:
-            qualifier = SetQualifier(qualifier_text)
-        except ValueError:
-            raise ConditionCompileError(
-                f"unknown condition operator `{written}` (set operators are "
-                "`ForAllValues:` and `ForAnyValue:`)",
-                written,
-            ) from None
-    if_exists = rest.endswith(IF_EXISTS) and rest != IF_EXISTS
-    base = rest.removesuffix(IF_EXISTS) if if_exists else rest
-    spec = OPERATORS.get(base)
-    if spec is None:
-        raise ConditionCompileError(f"unknown condition operator `{written}`", written)
-    if not spec.allows_modifiers and (if_exists or qualifier is not None):
-        raise ConditionCompileError(
-            f"condition operator `{written}` is not supported: `{spec.name}` takes neither "
-            "`IfExists` nor a set operator",
-            written,
-        )
-    return ParsedOperator(written, spec, qualifier, if_exists)
+    """The model's operator syntax, failing as a `ConditionCompileError` for the compiler."""
+    try:
+        return parse_written_operator(written)
+    except OperatorError as error:
+        raise ConditionCompileError(error.message, written) from None
 
 
 def _missing_verdict(parsed: ParsedOperator) -> Verdict:
@@ -282,9 +254,7 @@ def compile_condition_block(
                     _compile_condition(parsed, key, values, variables_enabled, deny_statement)
                 )
             except InvalidPolicyValue as error:
-                raise ConditionCompileError(
-                    f"{error} (operator `{written_operator}`, key `{key}`)", written_operator, key
-                ) from error
+                raise ConditionCompileError(str(error), written_operator, key) from error
             if variables_enabled and parsed.spec.allows_variables:
                 variable_keys.extend(_variable_keys(values))
     return CompiledConditionBlock(tuple(conditions), tuple(dict.fromkeys(variable_keys)))
@@ -304,9 +274,10 @@ def _compile_condition(
             raise InvalidPolicyValue(
                 f"policy variables cannot be used with `{spec.name}`: `{with_variable}`"
             )
-    if spec.compile is None:
+    factory = matcher_factory(spec)
+    if factory is None:
         return NullCondition(parsed.written, key, values)
-    matcher = spec.compile(values, variables_enabled)
+    matcher = factory(values, variables_enabled)
     return OperatorCondition(parsed, key, values, matcher, deny_statement=deny_statement)
 
 

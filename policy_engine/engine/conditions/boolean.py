@@ -16,13 +16,8 @@ from policy_engine.engine.conditions.templates import (
     split_policy_values,
 )
 from policy_engine.engine.context import RequestContext
-from policy_engine.engine.variables import Template
-
-_BOOLEANS = {"true": True, "false": False}
-
-
-def parse_bool(text: str) -> bool | None:
-    return _BOOLEANS.get(text.lower())
+from policy_engine.model.values import BOOL_EXPECTED, parse_bool
+from policy_engine.model.variables import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,5 +38,5 @@ class BoolEquals:
 def compile_bool(values: tuple[str, ...], variables_enabled: bool) -> Matcher:
     constants, templates = split_policy_values(values, variables_enabled=variables_enabled)
     texts = tuple(joined(pieces) for pieces in constants)
-    booleans = parse_policy_values(texts, parse_bool, "`true` or `false`")
+    booleans = parse_policy_values(texts, parse_bool, BOOL_EXPECTED)
     return BoolEquals(frozenset(booleans), templates)

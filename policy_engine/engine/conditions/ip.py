@@ -8,28 +8,14 @@ address never falls in a network of the other IP version. No variables.
 
 from __future__ import annotations
 
-import ipaddress
-from functools import lru_cache
-
 from policy_engine.engine.conditions.base import Matcher, ParsedComparison, parse_policy_values
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@lru_cache(maxsize=4096)
-def parse_address(text: str) -> Address | None:
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        return None
-
-
-def parse_network(text: str) -> Network | None:
-    try:
-        return ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None
+from policy_engine.model.values import (
+    NETWORK_EXPECTED,
+    Address,
+    Network,
+    parse_address,
+    parse_network,
+)
 
 
 def in_network(address: Address, network: Network) -> bool:
@@ -37,5 +23,5 @@ def in_network(address: Address, network: Network) -> bool:
 
 
 def compile_ip_address(values: tuple[str, ...], variables_enabled: bool) -> Matcher:
-    networks = parse_policy_values(values, parse_network, "an IP address or CIDR range")
+    networks = parse_policy_values(values, parse_network, NETWORK_EXPECTED)
     return ParsedComparison(parse_address, networks, in_network)

@@ -8,9 +8,9 @@ an empty list counts as absent. No `IfExists`, no set qualifier, no variables.
 from __future__ import annotations
 
 from policy_engine.engine.conditions.base import parse_policy_values
-from policy_engine.engine.conditions.boolean import parse_bool
+from policy_engine.model.values import BOOL_EXPECTED, parse_bool
 
 
 def compile_null(values: tuple[str, ...]) -> frozenset[bool]:
     """The accepted answers to "is the key absent?"; several values OR together."""
-    return frozenset(parse_policy_values(values, parse_bool, "`true` or `false`"))
+    return frozenset(parse_policy_values(values, parse_bool, BOOL_EXPECTED))

@@ -1,19 +1,19 @@
-"""Every base condition operator AWS defines, with its family and how to compile it.
+"""The engine's side of the operator table: which matcher compiles each operator's values.
 
-Source: IAM-UG/reference_policies_elements_condition_operators.html. Names are
-case-sensitive, as AWS writes them. A negated operator compiles the matcher of its positive
-twin; `block.py` applies the negation (NOR over the policy values).
+The operators themselves (names, families, negation, modifiers) are data in
+`policy_engine.model.operators`; here each (family, comparison) pair gets the factory that
+turns policy values into a `Matcher`. A negated operator compiles the matcher of its
+positive twin; `block.py` applies the negation (NOR over the policy values).
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from policy_engine.engine.conditions.arn import compile_arn_like
-from policy_engine.engine.conditions.base import Family, MatcherFactory
+from policy_engine.engine.conditions.base import MatcherFactory
 from policy_engine.engine.conditions.binary import compile_binary_equals
 from policy_engine.engine.conditions.boolean import compile_bool
 from policy_engine.engine.conditions.date import compile_date
@@ -24,68 +24,34 @@ from policy_engine.engine.conditions.string import (
     compile_string_equals_ignore_case,
     compile_string_like,
 )
+from policy_engine.model.operators import OPERATORS, Comparison, OperatorFamily, OperatorSpec
+
+_ORDERINGS = {
+    Comparison.EQUALS: operator.eq,
+    Comparison.LESS_THAN: operator.lt,
+    Comparison.LESS_THAN_EQUALS: operator.le,
+    Comparison.GREATER_THAN: operator.gt,
+    Comparison.GREATER_THAN_EQUALS: operator.ge,
+}
+
+_F, _C = OperatorFamily, Comparison
+MATCHERS: Mapping[tuple[OperatorFamily, Comparison], MatcherFactory] = MappingProxyType({
+    (_F.STRING, _C.EQUALS): compile_string_equals,
+    (_F.STRING, _C.EQUALS_IGNORE_CASE): compile_string_equals_ignore_case,
+    (_F.STRING, _C.LIKE): compile_string_like,
+    **{(_F.NUMERIC, c): compile_numeric(order) for c, order in _ORDERINGS.items()},
+    **{(_F.DATE, c): compile_date(order) for c, order in _ORDERINGS.items()},
+    (_F.BOOLEAN, _C.EQUALS): compile_bool,
+    (_F.BINARY, _C.EQUALS): compile_binary_equals,
+    (_F.IP_ADDRESS, _C.IN_RANGE): compile_ip_address,
+    (_F.ARN, _C.LIKE): compile_arn_like,
+})
+"""(family, comparison) -> matcher factory; Null has none: it inspects presence alone."""
 
 
-@dataclass(frozen=True, slots=True)
-class OperatorSpec:
-    name: str
-    family: Family
-    negated: bool
-    compile: MatcherFactory | None  # None only for Null, which inspects presence alone
-
-    @property
-    def allows_variables(self) -> bool:
-        return self.family in _FAMILIES_WITH_VARIABLES
-
-    @property
-    def allows_modifiers(self) -> bool:
-        """`...IfExists` and `ForAllValues:`/`ForAnyValue:` apply to all but Null."""
-        return self.family is not Family.NULL
+def matcher_factory(spec: OperatorSpec) -> MatcherFactory | None:
+    return MATCHERS.get((spec.family, spec.comparison))
 
 
-_FAMILIES_WITH_VARIABLES = frozenset({Family.STRING, Family.ARN, Family.BOOLEAN})
-
-
-def _spec(
-    name: str, family: Family, factory: MatcherFactory | None, *, negated: bool = False
-) -> OperatorSpec:
-    return OperatorSpec(name, family, negated, factory)
-
-
-_S, _N, _D, _A = Family.STRING, Family.NUMERIC, Family.DATE, Family.ARN
-
-_SPECS = (
-    _spec("StringEquals", _S, compile_string_equals),
-    _spec("StringNotEquals", _S, compile_string_equals, negated=True),
-    _spec("StringEqualsIgnoreCase", _S, compile_string_equals_ignore_case),
-    _spec("StringNotEqualsIgnoreCase", _S, compile_string_equals_ignore_case, negated=True),
-    _spec("StringLike", _S, compile_string_like),
-    _spec("StringNotLike", _S, compile_string_like, negated=True),
-    _spec("NumericEquals", _N, compile_numeric(operator.eq)),
-    _spec("NumericNotEquals", _N, compile_numeric(operator.eq), negated=True),
-    _spec("NumericLessThan", _N, compile_numeric(operator.lt)),
-    _spec("NumericLessThanEquals", _N, compile_numeric(operator.le)),
-    _spec("NumericGreaterThan", _N, compile_numeric(operator.gt)),
-    _spec("NumericGreaterThanEquals", _N, compile_numeric(operator.ge)),
-    _spec("DateEquals", _D, compile_date(operator.eq)),
-    _spec("DateNotEquals", _D, compile_date(operator.eq), negated=True),
-    _spec("DateLessThan", _D, compile_date(operator.lt)),
-    _spec("DateLessThanEquals", _D, compile_date(operator.le)),
-    _spec("DateGreaterThan", _D, compile_date(operator.gt)),
-    _spec("DateGreaterThanEquals", _D, compile_date(operator.ge)),
-    _spec("Bool", Family.BOOLEAN, compile_bool),
-    _spec("BinaryEquals", Family.BINARY, compile_binary_equals),
-    _spec("IpAddress", Family.IP_ADDRESS, compile_ip_address),
-    _spec("NotIpAddress", Family.IP_ADDRESS, compile_ip_address, negated=True),
-    _spec("ArnEquals", _A, compile_arn_like),
-    _spec("ArnLike", _A, compile_arn_like),
-    _spec("ArnNotEquals", _A, compile_arn_like, negated=True),
-    _spec("ArnNotLike", _A, compile_arn_like, negated=True),
-    _spec("Null", Family.NULL, None),
-)
-
-OPERATORS: Mapping[str, OperatorSpec] = MappingProxyType({s.name: s for s in _SPECS})
-"""Base operator name (no qualifier, no `IfExists`) -> its specification."""
-
-OPERATOR_FAMILIES: Mapping[str, Family] = MappingProxyType({s.name: s.family for s in _SPECS})
-"""Base operator name -> family, for lint."""
+# Every operator but Null must have a matcher: checked once, at import.
+assert all(matcher_factory(s) for s in OPERATORS.values() if s.family is not _F.NULL)

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from policy_engine.engine.conditions.base import InvalidPolicyValue, Outcome
 from policy_engine.engine.context import ContextValue, RequestContext
-from policy_engine.engine.variables import Template, VariableSyntaxError, compile_template
+from policy_engine.engine.variables import render_template
+from policy_engine.model.variables import Template, VariableSyntaxError, compile_template
 
 Pieces = tuple[tuple[str, bool], ...]
 
@@ -37,7 +38,7 @@ def split_policy_values(
 
 
 def render_constant(template: Template) -> Pieces:
-    pieces = template.render(_NO_CONTEXT)
+    pieces = render_template(template, _NO_CONTEXT)
     if pieces is None:  # only templates with variables can fail to render
         raise InvalidPolicyValue(f"`{template.source}` cannot be rendered")
     return tuple(pieces)
@@ -56,7 +57,7 @@ def match_templates(templates: tuple[Template, ...], context: RequestContext,
     """
     missing = False
     for template in templates:
-        pieces = template.render(context)
+        pieces = render_template(template, context)
         if pieces is None:
             missing = True
         elif matches(tuple(pieces)):
