@@ -17,10 +17,11 @@ from pydantic import ValidationError as PydanticValidationError
 
 from policy_engine.engine.compiler import PolicySet, compile_policy_set
 from policy_engine.engine.request import Request, make_request
-from policy_engine.errors import CaseError, PolicyEngineError, Problem, join_pointer
+from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode, join_pointer
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.parse import ParsedPolicy, parse_policy
+from policy_engine.pydantic_errors import ErrorSite, Worded, clip, problems_from_validation_error
 from policy_engine.source import SourceDocument, load_text
 
 ContextScalar = Annotated[StrictBool | StrictInt | StrictFloat | StrictStr,
@@ -67,7 +68,7 @@ def load_case(path: str | Path, *, now: datetime | None = None) -> Case:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise CaseError(Problem("unreadable", f"cannot read the file: {reason}",
+        raise CaseError(Problem(ProblemCode.UNREADABLE, f"cannot read the file: {reason}",
                                 source=source)) from None
     return parse_case_text(text, source=source, now=now)
 
@@ -143,11 +144,12 @@ def _named(item: Any, pointer: str, default_name: str, source: str,
         extra = sorted(set(item) - {"name", "document"})
         if extra:
             raise CaseError(_located([Problem(
-                "unknown-element", f"unknown key `{extra[0]}` (a named policy has `name` and "
-                "`document`)", join_pointer(pointer, extra[0]), source=source)], document))
+                ProblemCode.UNKNOWN_ELEMENT,
+                f"unknown key `{extra[0]}` (a named policy has `name` and `document`)",
+                join_pointer(pointer, extra[0]), source=source)], document))
         name = item.get("name", default_name)
         if not isinstance(name, str) or not name:
-            raise CaseError(_located([Problem("wrong-type", "a policy name must be a "
+            raise CaseError(_located([Problem(ProblemCode.WRONG_TYPE, "a policy name must be a "
                                               "non-empty string", pointer + "/name",
                                               source=source)], document))
         return name, item["document"], pointer + "/document"
@@ -176,12 +178,13 @@ def _check_callers_policies(case: CaseFile, request: Request, source: str,
     caller = request.principal
     problems: list[Problem] = []
     if case.session_policy is not None and not caller.is_session:
-        problems.append(Problem("case-mismatch", "a session policy applies only to an "
+        problems.append(Problem(ProblemCode.CASE_MISMATCH, "a session policy applies only to an "
                                 "assumed-role or federated-user session; the principal is a "
                                 f"{caller.type.value.lower()}", "/session_policy",
                                 source=source))
     if not caller.is_iam_identity and (case.identity_policies or case.permission_boundary):
-        problems.append(Problem("case-mismatch", f"a {caller.type.value.lower()} caller has "
+        problems.append(Problem(ProblemCode.CASE_MISMATCH,
+                                f"a {caller.type.value.lower()} caller has "
                                 "no identity-based policies or permissions boundary",
                                 "/identity_policies" if case.identity_policies
                                 else "/permission_boundary", source=source))
@@ -193,56 +196,25 @@ def _validate_shape(value: object, source: str, document: SourceDocument | None)
     try:
         return CaseFile.model_validate(value)
     except PydanticValidationError as error:
-        problems = [_problem_from_pydantic(e, source) for e in error.errors()]
+        problems = problems_from_validation_error(error, value, CaseFile, source=source,
+                                                  wording=_case_wording)
         raise CaseError(_located(problems, document)) from None
 
 
-def _problem_from_pydantic(error: Mapping[str, Any], source: str) -> Problem:
-    location = [part for part in error["loc"] if not _is_union_branch(part)]
-    pointer = join_pointer("", *location)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        allowed = "request, identity_policies, permission_boundary, session_policy, " \
-            "resource_policy, scps, rcps, management_account"
-        if len(location) >= 2 and location[0] == "request":
-            allowed = "principal, action, resource, resource_account, context"
-        return Problem("unknown-element", f"unknown key `{location[-1]}` (expected one of "
-                       f"{allowed})", pointer, source=source)
-    if kind == "missing":
-        return Problem("missing-element", f"`{location[-1]}` is required", pointer,
-                       source=source)
-    shown = _show(error.get("input"))
-    if location and location[0] == "request" and "context" in location:
-        return Problem("wrong-type", f"context value {shown} must be a string, number, "
-                       "boolean or a list of them", pointer, source=source)
-    expected = {"string_type": "a string", "list_type": "a list", "dict_type": "an object",
-                "model_type": "an object"}.get(kind, "a different type of value")
-    return Problem("wrong-type", f"{shown} should be {expected}", pointer, source=source)
-
-
-def _is_union_branch(part: object) -> bool:
-    return isinstance(part, str) and (part.startswith(("function-", "list[", "dict[")) or
-                                      part in {"str", "int", "float", "bool"})
+def _case_wording(site: ErrorSite, raw: Any) -> Worded | None:
+    # A context value may be any JSON scalar or a list of them: say so once, not per type.
+    if site.loc[:2] == ("request", "context") and len(site.loc) > 2 and \
+            site.kind not in ("missing", "extra_forbidden"):
+        return Worded(ProblemCode.WRONG_TYPE, f"context value {_show(site.value)} must be a "
+                      "string, number, boolean or a list of them", site.pointer)
+    return None
 
 
 def _show(value: object) -> str:
-    import json
-
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return f"`{text if len(text) <= 60 else text[:57] + '...'}`"
+    return f"`{clip(value, 60)}`"
 
 
 def _located(problems: list[Problem], document: SourceDocument | None) -> list[Problem]:
     if document is None:
         return problems
-    located = []
-    for problem in problems:
-        position = document.locate(problem.pointer)
-        if position is not None and problem.line is None:
-            problem = Problem(problem.code, problem.message, problem.pointer, position[0],
-                              position[1], problem.source)
-        located.append(problem)
-    return located
+    return [document.place(problem) for problem in problems]

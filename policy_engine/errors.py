@@ -3,6 +3,79 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ProblemCode(StrEnum):
+    """Every machine-readable problem code the project reports, in one vocabulary.
+
+    The values are what JSON, SARIF and JUnit output carry; they never change meaning.
+    """
+
+    # reading input
+    UNREADABLE = "unreadable"
+    MISSING_INPUT = "missing-input"
+    MISSING_FILE = "missing-file"
+    OVERSIZE = "oversize"
+    TOO_DEEP = "too-deep"
+    INVALID_JSON = "invalid-json"
+    INVALID_YAML = "invalid-yaml"
+    INVALID_CHARACTER = "invalid-character"
+    DUPLICATE_KEY = "duplicate-key"
+    UNKNOWN_FORMAT = "unknown-format"
+    SYNTAX_ERROR = "syntax-error"
+    USAGE = "usage"
+    # document shape
+    UNKNOWN_ELEMENT = "unknown-element"
+    MISSING_ELEMENT = "missing-element"
+    FORBIDDEN_ELEMENT = "forbidden-element"
+    CONFLICTING_ELEMENTS = "conflicting-elements"
+    WRONG_TYPE = "wrong-type"
+    EMPTY_VALUE = "empty-value"
+    INVALID_VALUE = "invalid-value"
+    # the policy language
+    INVALID_VERSION = "invalid-version"
+    INVALID_EFFECT = "invalid-effect"
+    INVALID_ACTION = "invalid-action"
+    INVALID_ARN = "invalid-arn"
+    INVALID_PRINCIPAL = "invalid-principal"
+    INVALID_SID = "invalid-sid"
+    DUPLICATE_SID = "duplicate-sid"
+    UNKNOWN_OPERATOR = "unknown-operator"
+    MALFORMED_CONDITION = "malformed-condition"
+    KIND_RESTRICTION = "kind-restriction"
+    # case files
+    CASE_MISMATCH = "case-mismatch"
+    # snapshots
+    INVALID_NAME = "invalid-name"
+    UNKNOWN_ACCOUNT = "unknown-account"
+    WRONG_ACCOUNT = "wrong-account"
+    UNKNOWN_VERSION = "unknown-version"
+    UNKNOWN_POLICY = "unknown-policy"
+    UNKNOWN_PRINCIPAL = "unknown-principal"
+    DUPLICATE_ACCOUNT = "duplicate-account"
+    DUPLICATE_ENTITY = "duplicate-entity"
+    DUPLICATE_RESOURCE = "duplicate-resource"
+    DUPLICATE_UNIT = "duplicate-unit"
+    DUPLICATE_ATTACHMENT = "duplicate-attachment"
+    CONFLICTING_DUPLICATE = "conflicting-duplicate"
+    MISSING_GROUP = "missing-group"
+    MISSING_BOUNDARY = "missing-boundary"
+    MISSING_MANAGED_POLICY = "missing-managed-policy"
+    NO_POLICY_ATTACHED = "no-policy-attached"
+    TOO_MANY_POLICIES = "too-many-policies"
+    POLICY_TYPE_DISABLED = "policy-type-disabled"
+    # output
+    UNWRITABLE = "unwritable"
+    # anything else said in words only, and our own bugs
+    ERROR = "error"
+    INTERNAL_ERROR = "internal-error"
+
+
+# Problems about a member's presence rather than its value are shown at its key.
+AT_KEY_CODES = frozenset({ProblemCode.UNKNOWN_ELEMENT, ProblemCode.FORBIDDEN_ELEMENT,
+                          ProblemCode.DUPLICATE_KEY, ProblemCode.CONFLICTING_ELEMENTS,
+                          ProblemCode.UNKNOWN_OPERATOR})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +140,7 @@ class PolicyEngineError(Exception):
 
     def __init__(self, problems: list[Problem] | Problem | str, *, source: str = "<input>"):
         if isinstance(problems, str):
-            problems = [Problem(code="error", message=problems, source=source)]
+            problems = [Problem(code=ProblemCode.ERROR, message=problems, source=source)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = problems

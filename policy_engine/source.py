@@ -17,12 +17,12 @@ import json
 import math
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import yaml
 
-from policy_engine.errors import PolicyEngineError, Problem, join_pointer
+from policy_engine.errors import AT_KEY_CODES, PolicyEngineError, Problem, join_pointer
 
 DEFAULT_MAX_DEPTH = 64
 # No AWS policy quota exceeds 32,768 bytes (KMS key policies); 256 KiB leaves room for
@@ -64,13 +64,29 @@ class SourceDocument:
         """Line and column of the key naming the member at `pointer` (falls back to its value)."""
         return self.key_locations.get(pointer) or self.locations.get(pointer)
 
-    def nearest(self, pointer: str) -> Location | None:
-        """The location of `pointer` or of its closest ancestor that exists."""
+    def nearest(self, pointer: str, *, within: str = "") -> Location | None:
+        """The location of `pointer` or of its closest ancestor that exists, not looking
+        above `within` (the pointer of a value embedded in a larger file)."""
         while True:
             found = self.locations.get(pointer)
-            if found is not None or not pointer:
+            if found is not None or not pointer or pointer == within:
                 return found
             pointer = pointer.rpartition("/")[0]
+
+    def place(self, problem: Problem, *, at_key: bool | None = None,
+              within: str = "") -> Problem:
+        """The problem with the line and column of its pointer, when it has none yet.
+
+        Problems about a member's presence (`AT_KEY_CODES`) are shown at its key, others at
+        the value or the nearest enclosing element that exists.
+        """
+        if problem.line is not None:
+            return problem
+        if at_key is None:
+            at_key = problem.code in AT_KEY_CODES
+        found = self.locate_key(problem.pointer) if at_key else None
+        found = found or self.nearest(problem.pointer, within=within)
+        return replace(problem, line=found[0], column=found[1]) if found else problem
 
 
 # --------------------------------------------------------------------------------- text
