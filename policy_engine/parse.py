@@ -68,8 +68,8 @@ from policy_engine.model.operators import (
 from policy_engine.model.policy import VERSION_2012, PolicyDocument
 from policy_engine.model.values import canonical_text
 from policy_engine.model.variables import variable_problem
-from policy_engine.policy_errors import describe_value as _describe
 from policy_engine.policy_errors import translate_policy_error
+from policy_engine.pydantic_errors import describe_value as _describe
 from policy_engine.source import (
     DEFAULT_MAX_CHARS,
     DEFAULT_MAX_DEPTH,

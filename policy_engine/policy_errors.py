@@ -1,6 +1,9 @@
-"""pydantic's errors about a policy document, in the project's terms: a problem code, a
-message that names the element as policy authors write it, and the JSON pointer into the
-raw document (single values the model wrapped into tuples have no index in the source).
+"""pydantic's errors about a policy document, in the policy language's own words.
+
+The wording hook of the problem pipeline (`policy_engine.pydantic_errors`) for
+`PolicyDocument`: a problem code, a message that names the element as policy authors
+write it ("a principal block", "a condition key"), and the JSON pointer into the raw
+document (single values the model wrapped into tuples have no index in the source).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import Any
 
 from policy_engine.errors import join_pointer
 from policy_engine.model.kinds import DOCUMENT_ELEMENTS, PRINCIPAL_KEYS, STATEMENT_ELEMENTS
+from policy_engine.pydantic_errors import clip as _clip
+from policy_engine.pydantic_errors import describe_value
 
 _LIST_ELEMENTS = frozenset({"Action", "NotAction", "Resource", "NotResource"})
 _EXPECTED = {
@@ -161,24 +166,3 @@ def _condition_type_message(element: str, value: Any, context: str) -> str:
         return ("condition values are text, numbers or true/false, "
                 f"not {describe_value(value)}")
     return f"`Condition` must map operators to condition keys, not {describe_value(value)}"
-
-
-def describe_value(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, int | float):
-        return f"the number `{value}`"
-    if isinstance(value, str):
-        return f"the text `{_clip(value)}`"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "a value of another kind"
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    text = text.replace("`", "'")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
