@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -24,7 +24,8 @@ from policy_engine.case import (
 from policy_engine.engine.compiler import PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
-from policy_engine.errors import CaseError, PolicyEngineError, Problem
+from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode
+from policy_engine.shape import compile_shape_check
 
 _DECODER = json.JSONDecoder()
 _CACHE_LIMIT = 1024
@@ -59,14 +60,21 @@ def evaluate_lines(lines: Iterable[str], *, source: str = "<batch>",
             continue
         try:
             result = _evaluate_line(line, source, moment, cache)
-        except PolicyEngineError:
-            # Bad lines are rare: evaluate again, naming the line, for the message.
-            try:
-                result = _evaluate_line(line, f"{source}:{number}", moment, cache)
-            except PolicyEngineError as error:
-                yield BatchItem(number, None, error)
-                continue
+        except PolicyEngineError as error:
+            yield BatchItem(number, None, _on_line(error, number))
+            continue
         yield BatchItem(number, result, None)
+
+
+def _on_line(error: PolicyEngineError, number: int) -> PolicyEngineError:
+    """The error with each problem placed on line `number` of the batch file.
+
+    A line is a one-line JSON document: a problem located in it moves to the file's line
+    with its column kept; one without a position names the line after the file.
+    """
+    problems = [replace(p, line=number + p.line - 1) if p.line is not None
+                else replace(p, source=f"{p.source}:{number}") for p in error.problems]
+    return type(error)(problems)
 
 
 class _PolicySetCache:
@@ -146,34 +154,9 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-_REQUEST_KEYS = frozenset({"principal", "action", "resource", "resource_account", "context"})
-_SCALAR_TYPES = frozenset({str, bool, int, float})
-
-
-def _is_plain_request(value: object) -> bool:
-    """The shape CaseRequest accepts, checked without pydantic (the common, valid case)."""
-    if type(value) is not dict or not _REQUEST_KEYS.issuperset(value):
-        return False
-    if type(value.get("principal")) is not str or type(value.get("action")) is not str \
-            or type(value.get("resource")) is not str:
-        return False
-    account = value.get("resource_account")
-    if account is not None and type(account) is not str:
-        return False
-    context = value.get("context")
-    if context is None:
-        return True
-    if type(context) is not dict:
-        return False
-    for item in context.values():
-        kind = type(item)
-        if kind is list:
-            for element in item:
-                if type(element) not in _SCALAR_TYPES:
-                    return False
-        elif kind not in _SCALAR_TYPES:
-            return False
-    return True
+# The fast path skips pydantic for requests already in the shape CaseRequest accepts; the
+# check is compiled from CaseRequest itself, so the two cannot drift apart.
+_is_plain_request = compile_shape_check(CaseRequest)
 
 
 def _request(value: object, where: str, now: datetime) -> Request:
@@ -203,7 +186,7 @@ def _full_path_error(value: object, where: str) -> PolicyEngineError:
         parse_case_value({"request": value}, source=where)
     except PolicyEngineError as error:
         return error
-    return CaseError(Problem("wrong-type", "the request is malformed", "/request",
+    return CaseError(Problem(ProblemCode.WRONG_TYPE, "the request is malformed", "/request",
                              source=where))
 
 
@@ -292,7 +275,8 @@ def _write_parallel(path: str, jobs: int, explain: bool, expect: str | None,
         for process in workers:
             process.join()
         if any(process.exitcode != 0 for process in workers):
-            raise CaseError(Problem("internal", "a batch worker failed", source=path))
+            raise CaseError(Problem(ProblemCode.INTERNAL_ERROR, "a batch worker failed",
+                                    source=path))
         totals = [0, 0, 0]
         for output in outputs:
             for suffix, stream in ((".out", out), (".err", err)):
