@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from model.strategies import kinds_and_documents, near_valid_documents
 from typer.testing import CliRunner
 
-from policy_engine.cli.app import _register_commands, app
+from policy_engine.cli.app import app
 from policy_engine.errors import PolicyEngineError, join_pointer
 from policy_engine.model.kinds import DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS, PolicyKind
 from policy_engine.parse import validate_policy
@@ -113,7 +113,6 @@ def test_schema_registry_has_room_for_other_documents() -> None:
 
 
 def test_schema_command_prints_the_schema(tmp_path: Path) -> None:
-    _register_commands()
     runner = CliRunner()
     result = runner.invoke(app, ["schema", "--kind", "trust"])
     assert result.exit_code == 0

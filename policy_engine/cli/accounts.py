@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from policy_engine.cli.app import EXIT_CHECK_FAILED, app
+from policy_engine.cli.exit_codes import ExitCode
 from policy_engine.errors import InputReadError, Problem
 
 EnvOption = Annotated[list[Path], typer.Option(
@@ -49,7 +49,6 @@ def _print(renderable: object) -> None:
     Console().print(renderable)
 
 
-@app.command()
 def ask(
     expression: Annotated[str, typer.Argument(
         help='A what-if question, e.g. "can role/app do s3:GetObject on arn:aws:s3:::b/k"')],
@@ -76,10 +75,9 @@ def ask(
 
         assertion = parse_script(f"expect {expect}: {expression}", source="<expr>").items[0]
         if not assertion.accepts(result.decision.value):  # type: ignore[union-attr]
-            raise typer.Exit(EXIT_CHECK_FAILED)
+            raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
-@app.command()
 def check(
     assertions_file: Annotated[Path, typer.Argument(help="What-if assertions, one a line.")],
     env: EnvOption,
@@ -110,10 +108,9 @@ def check(
 
         _print(accounts_text.render_check(report))
     if not report.passed:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
-@app.command("who-can")
 def who_can_command(
     action: Annotated[str, typer.Argument(help="service:Action")],
     resource: Annotated[str, typer.Argument(help="Resource ARN or *")],
@@ -138,7 +135,6 @@ def who_can_command(
         _print(accounts_text.render_who_can(action, resource, grants))
 
 
-@app.command("what-can")
 def what_can_command(
     principal: Annotated[str, typer.Argument(help="user/NAME, role/NAME, ACCOUNT:role/NAME, "
                                              "an ARN, ...")],
@@ -163,7 +159,6 @@ def what_can_command(
         _print(accounts_text.render_what_can(report))
 
 
-@app.command("assume-paths")
 def assume_paths_command(
     principal: Annotated[str, typer.Argument(help="Where the chains start.")],
     env: EnvOption,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from policy_engine.cli.app import EXIT_CHECK_FAILED, app
+from policy_engine.cli.exit_codes import ExitCode
 
 
 class DemoFormat(StrEnum):
@@ -16,7 +16,6 @@ class DemoFormat(StrEnum):
     JSON = "json"
 
 
-@app.command()
 def demo(
     output_format: Annotated[DemoFormat, typer.Option(
         "--format", help="text (explanation trees) or json (one object per line).")
@@ -57,4 +56,4 @@ def demo(
             org.public_readers))
         console.print(accounts_text.render_assume_paths(org.start, org.paths))
     if not all(c.as_expected for c in checks) or not org.checks.passed:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)

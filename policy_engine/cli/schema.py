@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 
-from policy_engine.cli.app import app
 from policy_engine.errors import InputReadError, PolicyEngineError, Problem
 from policy_engine.schema import export_schema, schema_names
 
@@ -30,7 +29,6 @@ def _load_providers() -> None:
                 raise
 
 
-@app.command()
 def schema(
     kind: Annotated[str, typer.Option(
         help="Which schema: a policy kind (identity, s3-bucket, trust, scp, …).")],

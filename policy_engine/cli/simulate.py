@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from policy_engine.case import load_case
-from policy_engine.cli.app import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, app
+from policy_engine.cli.exit_codes import ExitCode
 from policy_engine.engine.evaluate import evaluate
 from policy_engine.engine.result import Decision
 from policy_engine.errors import CaseError, Problem
@@ -21,7 +21,6 @@ class SimulateFormat(StrEnum):
     JSON = "json"
 
 
-@app.command()
 def simulate(
     case_files: Annotated[list[Path] | None, typer.Argument(
         metavar="CASE.json...", help="Case files (see DESIGN: request plus policies).")] = None,
@@ -63,10 +62,10 @@ def simulate(
         for source, result in results:
             console.print(decision_text.render(result, title=source))
     if expect is not None and any(r.decision is not expect for _, r in results):
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
-def _run_batch(path: Path, expect: Decision | None, explain: bool, jobs: int) -> int:
+def _run_batch(path: Path, expect: Decision | None, explain: bool, jobs: int) -> ExitCode:
     import os
 
     from policy_engine.batch import write_batch
@@ -82,5 +81,5 @@ def _run_batch(path: Path, expect: Decision | None, explain: bool, jobs: int) ->
     summary = write_batch(str(path), sys.stdout, sys.stderr, jobs=jobs, explain=explain,
                           expect=None if expect is None else expect.value)
     if summary.bad_cases:
-        return EXIT_BAD_INPUT
-    return EXIT_CHECK_FAILED if summary.mismatches else 0
+        return ExitCode.BAD_INPUT
+    return ExitCode.CHECK_FAILED if summary.mismatches else ExitCode.OK

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from policy_engine.cli.app import EXIT_BAD_INPUT, EXIT_OK, app
+from policy_engine.cli.exit_codes import ExitCode
 from policy_engine.errors import PolicyEngineError
 from policy_engine.formatters.problems import RENDERERS, FileReport, ReportFormat
 from policy_engine.model.kinds import PolicyKind
@@ -19,7 +19,6 @@ from policy_engine.parse import guess_kind, read_policy_text, validate_policy
 from policy_engine.source import load_text
 
 
-@app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(
         metavar="FILE", help="Policy files (JSON, or YAML by extension or content).")],
@@ -39,7 +38,8 @@ def validate(
         from rich.console import Console
 
         Console(soft_wrap=True, highlight=False).print(rendered)
-    raise typer.Exit(EXIT_OK if all(report.valid for report in reports) else EXIT_BAD_INPUT)
+    valid = all(report.valid for report in reports)
+    raise typer.Exit(ExitCode.OK if valid else ExitCode.BAD_INPUT)
 
 
 def validate_file(path: Path, kind: PolicyKind | None) -> FileReport:

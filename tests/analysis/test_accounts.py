@@ -23,11 +23,10 @@ from typer.testing import CliRunner
 from policy_engine.analysis.resolve import Resolver
 from policy_engine.analysis.what_can import what_can
 from policy_engine.catalog import actions_for_resource, actions_of
-from policy_engine.cli.app import _register_commands, app
+from policy_engine.cli.app import app
 from policy_engine.errors import PolicyEngineError
 from policy_engine.snapshot import load_snapshot
 
-_register_commands()
 RUNNER = CliRunner()
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from policy_engine.cli.app import _register_commands, app
+from policy_engine.cli.app import app
 
-_register_commands()
 RUNNER = CliRunner()
 
 ALLOW_S3 = {"Version": "2012-10-17", "Statement": [

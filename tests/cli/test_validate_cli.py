@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from policy_engine.cli.app import _register_commands, app
+from policy_engine.cli.app import app
 from policy_engine.errors import Problem
 from policy_engine.formatters.problems import (
     RENDERERS,
@@ -40,7 +40,6 @@ BAD = """{
 
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
-    _register_commands()
     return CliRunner()
 
 

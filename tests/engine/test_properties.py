@@ -345,6 +345,21 @@ def decision_of(scenario: Scenario) -> Decision:
     return evaluate_decision(*build(scenario))
 
 
+def allow_statements(scenario: Scenario) -> list[tuple[Path, int]]:
+    """Where every Allow statement of the scenario sits: its policy and its index there."""
+    return [(path, i) for path, _ in policy_slots(scenario)
+            for i, s in enumerate(policy_at(scenario, path)["Statement"])
+            if s["Effect"] == "Allow"]
+
+
+def allowed_cross_account_scenarios() -> st.SearchStrategy[Scenario]:
+    """Cross-account scenarios the evaluator allows: the only ones about which the
+    both-sides property says anything. About two in three generated scenarios are allowed
+    (their grants are always present), so the filter rarely has to draw again."""
+    return scenarios(cross_account=True).filter(
+        lambda scenario: decision_of(scenario) is Decision.ALLOWED)
+
+
 def policy_slots(scenario: Scenario) -> Iterator[tuple[Path, str]]:
     """Where every policy of the scenario sits, with the statement kind it takes."""
     for i in range(len(scenario["identity"])):
@@ -400,7 +415,7 @@ def test_adding_a_deny_statement_never_grants(scenario: Scenario, data: st.DataO
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios(), st.data())
+@given(scenarios().filter(lambda scenario: bool(allow_statements(scenario))), st.data())
 def test_removing_an_allow_statement_never_grants(scenario: Scenario,
                                                   data: st.DataObject) -> None:
     """Requests are implicitly denied unless some Allow applies, and Deny statements do not
@@ -408,13 +423,9 @@ def test_removing_an_allow_statement_never_grants(scenario: Scenario,
     or turn `allowed` into implicitDeny.
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
     """
-    allows = [(path, i) for path, _ in policy_slots(scenario)
-              for i, s in enumerate(policy_at(scenario, path)["Statement"])
-              if s["Effect"] == "Allow"]
-    if not allows:
-        event("no Allow statement to remove")
-        return
-    path, index = data.draw(st.sampled_from(allows), label="allow")
+    # The filter drops the rare scenario without any Allow (about 2%): it has nothing to
+    # remove, so it could only pass without checking.
+    path, index = data.draw(st.sampled_from(allow_statements(scenario)), label="allow")
     before = decision_of(scenario)
     changed = copy.deepcopy(scenario)
     del policy_at(changed, path)["Statement"][index]
@@ -452,7 +463,7 @@ def test_statement_and_policy_order_never_change_the_decision(
 
 
 @settings(max_examples=220, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios(cross_account=True))
+@given(allowed_cross_account_scenarios())
 def test_cross_account_allow_needs_both_sides(scenario: Scenario) -> None:
     """Cross-account requests are evaluated in both accounts and allowed only when both
     allow: the trusted account's identity side (identity policies, boundary, session
@@ -466,9 +477,8 @@ def test_cross_account_allow_needs_both_sides(scenario: Scenario) -> None:
     request, policy_set = build(scenario)
     assert request.is_cross_account
     result = evaluate(request, policy_set)
-    event(str(result.decision))
-    if result.decision is not Decision.ALLOWED:
-        return
+    assert result.decision is Decision.ALLOWED
+    event(f"resource side: {resource_policy_role(request).value}")
     caller_account = PRINCIPALS[scenario["principal"]]
     identity_side = copy.deepcopy(scenario)
     identity_side.update(resource_policy=None, rcps=None)
