@@ -144,7 +144,8 @@ def test_first_line_numbers_a_part_of_a_file() -> None:
 
 
 BAD_LINES = {
-    "not JSON": ("{broken", "part.jsonl:2:1:2: "),
+    # file, line of the batch, column within it: the location is not doubled
+    "not JSON": ("{broken", "part.jsonl:2:2: "),
     "unknown case key": (json.dumps(BAD_KEY), "unknown key `identity_policy`"),
     "unknown request key": (json.dumps(case(request={"princpal": "x"})),
                             "request.princpal: unknown key `princpal`"),
