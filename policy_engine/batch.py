@@ -2,8 +2,9 @@
 
 Lines of a batch usually share their policies and differ in the request. When a line
 starts with its `request` object, only that object is decoded; the rest of the line is the
-key of a cache of compiled policy sets, so a repeated policy set is parsed and compiled
-once. Any other line shape takes the full path; both give the same results.
+key of a cache of the case's parsed policies (`CasePolicies`, which do not depend on the
+request), so a repeated policy set is parsed and compiled once. Any other line shape takes
+the full path; both give the same results.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from policy_engine.case import (
+    CasePolicies,
     CaseRequest,
+    case_shape,
+    parse_case_policies,
     parse_case_value,
     request_from_case,
-    resource_policy_kind,
 )
-from policy_engine.engine.compiler import PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode
@@ -85,46 +87,42 @@ class _PolicySetCache:
     """
 
     def __init__(self) -> None:
-        self._buckets: dict[tuple[object, ...], list[tuple[str, PolicySet]]] = {}
+        self._buckets: dict[tuple[object, ...], list[tuple[str, CasePolicies]]] = {}
         self._size = 0
 
-    def get(self, line: str, start: int, extra: tuple[object, ...]) -> PolicySet | None:
-        for rest, policies in self._buckets.get(self._key(line, start, extra), ()):
+    def get(self, line: str, start: int) -> CasePolicies | None:
+        for rest, policies in self._buckets.get(self._key(line, start), ()):
             if line.endswith(rest):
                 return policies
         return None
 
-    def put(self, line: str, start: int, extra: tuple[object, ...],
-            policies: PolicySet) -> None:
+    def put(self, line: str, start: int, policies: CasePolicies) -> None:
         if self._size >= _CACHE_LIMIT:
             self._buckets.clear()
             self._size = 0
-        bucket = self._buckets.setdefault(self._key(line, start, extra), [])
+        bucket = self._buckets.setdefault(self._key(line, start), [])
         bucket.append((line[start:], policies))
         self._size += 1
 
     @staticmethod
-    def _key(line: str, start: int, extra: tuple[object, ...]) -> tuple[object, ...]:
-        return (len(line) - start, line[start:start + 64], line[-64:], *extra)
+    def _key(line: str, start: int) -> tuple[object, ...]:
+        return (len(line) - start, line[start:start + 64], line[-64:])
 
 
 def _evaluate_line(line: str, where: str, now: datetime,
                    cache: _PolicySetCache) -> EvaluationResult:
     split = _split_request(line)
-    if split is not None:
-        request_value, end = split
-        request = _request(request_value, where, now)
-        # The policy kinds a case is checked against depend on the request, too.
-        extra = (resource_policy_kind(request), request.principal.is_session,
-                 request.principal.is_iam_identity)
-        policies = cache.get(line, end, extra)
-        if policies is None:
-            case = parse_case_value(_loads(line, where), source=where, now=now)
-            policies = case.policies
-            cache.put(line, end, extra, policies)
-        return evaluate(request, policies)
-    case = parse_case_value(_loads(line, where), source=where, now=now)
-    return evaluate(case.request, case.policies)
+    if split is None:
+        case = parse_case_value(_loads(line, where), source=where, now=now)
+        return evaluate(case.request, case.policies)
+    request_value, end = split
+    request = _request(request_value, where, now)
+    policies = cache.get(line, end)
+    if policies is None:
+        value = _loads(line, where)
+        policies = parse_case_policies(case_shape(value, source=where), source=where)
+        cache.put(line, end, policies)
+    return evaluate(request, policies.policy_set_for(request))
 
 
 def _split_request(line: str) -> tuple[object, int] | None:

@@ -7,7 +7,7 @@ A case is read in three strict steps: text -> JSON value with locations, value -
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -82,45 +82,126 @@ def parse_case_text(text: str, *, source: str = "<input>", now: datetime | None 
 def parse_case_value(value: object, *, source: str = "<input>",
                      document: SourceDocument | None = None,
                      now: datetime | None = None) -> Case:
-    case = _validate_shape(value, source, document)
-    parsed: list[ParsedPolicy] = []
-
-    def policy(item: Any, pointer: str, kind: PolicyKind, default_name: str) -> ParsedPolicy:
-        name, body, body_pointer = _named(item, pointer, default_name, source, document)
-        result = parse_policy(body, kind=kind, source=source, pointer_prefix=body_pointer,
-                              locations=document, name=name)
-        parsed.append(result)
-        return result
-
+    case = case_shape(value, source=source, document=document)
     request = request_from_case(case.request, source=source, now=now, document=document)
-    _check_callers_policies(case, request, source, document)
-    resource_kind = resource_policy_kind(request)
-    identity = [policy(p, f"/identity_policies/{i}", PolicyKind.IDENTITY, f"identity-{i}")
-                for i, p in enumerate(case.identity_policies)]
-    boundary = None if case.permission_boundary is None else policy(
-        case.permission_boundary, "/permission_boundary", PolicyKind.BOUNDARY, "boundary")
-    session = None if case.session_policy is None else policy(
-        case.session_policy, "/session_policy", PolicyKind.SESSION, "session-policy")
-    resource = None if case.resource_policy is None else policy(
-        case.resource_policy, "/resource_policy", resource_kind, "resource-policy")
+    policies = parse_case_policies(case, source=source, document=document)
+    return Case(source, request, policies.policy_set_for(request), policies.parsed_for(request))
 
-    def levels(spec: list[list[Any]] | None, key: str, kind: PolicyKind, label: str
-               ) -> list[list[tuple[str, PolicyDocument]]] | None:
-        if spec is None:
+
+def parse_case_policies(case: CaseFile, *, source: str = "<input>",
+                        document: SourceDocument | None = None) -> CasePolicies:
+    """The case's policies parsed and compiled, whatever request they will answer."""
+    slots: list[tuple[_Slot, ParsedPolicy | PolicyEngineError]] = []
+
+    def add(slot: _Slot, item: Any, pointer: str, kind: PolicyKind, default_name: str) -> None:
+        slots.append((slot, _parse_named(item, pointer, kind, default_name, source, document)))
+
+    for i, item in enumerate(case.identity_policies):
+        add(_Slot("identity"), item, f"/identity_policies/{i}", PolicyKind.IDENTITY,
+            f"identity-{i}")
+    if case.permission_boundary is not None:
+        add(_Slot("boundary"), case.permission_boundary, "/permission_boundary",
+            PolicyKind.BOUNDARY, "boundary")
+    if case.session_policy is not None:
+        add(_Slot("session"), case.session_policy, "/session_policy", PolicyKind.SESSION,
+            "session-policy")
+    for key, kind, label in (("scps", PolicyKind.SCP, "scp"), ("rcps", PolicyKind.RCP, "rcp")):
+        for n, level in enumerate(getattr(case, key) or ()):
+            for i, item in enumerate(level):
+                add(_Slot(key, n), item, f"/{key}/{n}/{i}", kind, f"{label}-L{n}-{i}")
+    return CasePolicies(case, source, document, tuple(slots))
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    group: str  # identity, boundary, session, scps, rcps
+    level: int = 0
+
+
+@dataclass
+class CasePolicies:
+    """A case's policies, parsed once; the request they answer is given per question.
+
+    Two things depend on the request and are applied in `policy_set_for`: which policies
+    the caller can have at all, and the kind the resource policy is validated as (an S3
+    bucket policy, a key policy...), remembered per kind. The problems are raised in the
+    order a case is read: the caller's policies, then each policy in file order.
+    """
+
+    case: CaseFile
+    source: str
+    document: SourceDocument | None
+    slots: tuple[tuple[_Slot, ParsedPolicy | PolicyEngineError], ...]
+    _resource: dict[PolicyKind, ParsedPolicy | PolicyEngineError] = field(default_factory=dict)
+    _compiled: PolicySet | None = None
+
+    def policy_set_for(self, request: Request) -> PolicySet:
+        _check_callers_policies(self.case, request, self.source, self.document)
+        resource = self._resource_policy(request)
+        for slot, parsed in self.slots:
+            if slot.group in ("scps", "rcps") and isinstance(resource, PolicyEngineError):
+                raise resource
+            if isinstance(parsed, PolicyEngineError):
+                raise parsed
+        if isinstance(resource, PolicyEngineError):
+            raise resource
+        if self._compiled is None:
+            self._compiled = self._compile(resource)
+        return self._compiled
+
+    def parsed_for(self, request: Request) -> tuple[ParsedPolicy, ...]:
+        """Every policy of the case, in file order, once `policy_set_for` accepted them."""
+        policies = [parsed for _, parsed in self.slots if isinstance(parsed, ParsedPolicy)]
+        resource = self._resource_policy(request)
+        if isinstance(resource, ParsedPolicy):
+            before_orgs = sum(1 for slot, _ in self.slots if slot.group not in ("scps", "rcps"))
+            policies.insert(before_orgs, resource)
+        return tuple(policies)
+
+    def _resource_policy(self, request: Request) -> ParsedPolicy | PolicyEngineError | None:
+        if self.case.resource_policy is None:
             return None
-        return [[_pair(policy(p, f"/{key}/{n}/{i}", kind, f"{label}-L{n}-{i}"))
-                 for i, p in enumerate(level)] for n, level in enumerate(spec)]
+        kind = resource_policy_kind(request)
+        found = self._resource.get(kind)
+        if found is None:
+            found = _parse_named(self.case.resource_policy, "/resource_policy", kind,
+                                 "resource-policy", self.source, self.document)
+            self._resource[kind] = found
+        return found
 
-    policy_set = compile_policy_set(
-        identity=[_pair(p) for p in identity],
-        permissions_boundary=None if boundary is None else _pair(boundary),
-        session_policy=None if session is None else _pair(session),
-        resource_policy=None if resource is None else _pair(resource),
-        scps=levels(case.scps, "scps", PolicyKind.SCP, "scp"),
-        rcps=levels(case.rcps, "rcps", PolicyKind.RCP, "rcp"),
-        management_account=case.management_account,
-    )
-    return Case(source, request, policy_set, tuple(parsed))
+    def _compile(self, resource: ParsedPolicy | None) -> PolicySet:
+        def pairs(group: str) -> list[tuple[str, PolicyDocument]]:
+            return [_pair(p) for slot, p in self.slots
+                    if slot.group == group and isinstance(p, ParsedPolicy)]
+
+        def levels(group: str, spec: list[list[Any]] | None
+                   ) -> list[list[tuple[str, PolicyDocument]]] | None:
+            if spec is None:
+                return None
+            return [[_pair(p) for slot, p in self.slots if slot.group == group
+                     and slot.level == n and isinstance(p, ParsedPolicy)]
+                    for n in range(len(spec))]
+
+        boundary, session = pairs("boundary"), pairs("session")
+        return compile_policy_set(
+            identity=pairs("identity"),
+            permissions_boundary=boundary[0] if boundary else None,
+            session_policy=session[0] if session else None,
+            resource_policy=None if resource is None else _pair(resource),
+            scps=levels("scps", self.case.scps),
+            rcps=levels("rcps", self.case.rcps),
+            management_account=self.case.management_account,
+        )
+
+
+def _parse_named(item: Any, pointer: str, kind: PolicyKind, default_name: str, source: str,
+                 document: SourceDocument | None) -> ParsedPolicy | PolicyEngineError:
+    try:
+        name, body, body_pointer = _named(item, pointer, default_name, source, document)
+        return parse_policy(body, kind=kind, source=source, pointer_prefix=body_pointer,
+                            locations=document, name=name)
+    except PolicyEngineError as error:
+        return error
 
 
 def request_from_case(req: CaseRequest, *, source: str, now: datetime | None = None,
@@ -192,7 +273,9 @@ def _check_callers_policies(case: CaseFile, request: Request, source: str,
         raise CaseError(_located(problems, document))
 
 
-def _validate_shape(value: object, source: str, document: SourceDocument | None) -> CaseFile:
+def case_shape(value: object, *, source: str = "<input>",
+               document: SourceDocument | None = None) -> CaseFile:
+    """The case's JSON shape checked (unknown keys, types); its policies are still raw."""
     try:
         return CaseFile.model_validate(value)
     except PydanticValidationError as error:
