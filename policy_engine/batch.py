@@ -53,19 +53,34 @@ class BatchItem:
     error: PolicyEngineError | None
 
 
-def evaluate_lines(lines: Iterable[str], *, source: str = "<batch>",
+def evaluate_lines(lines: Iterable[str | bytes], *, source: str = "<batch>",
                    now: datetime | None = None, first_line: int = 1) -> Iterator[BatchItem]:
+    """One item per non-blank line; lines read from a file come as bytes and are decoded
+    one at a time, so a line that is not UTF-8 is that line's error alone."""
     moment = now or datetime.now(UTC)
     cache = _PolicySetCache()
     for number, line in enumerate(lines, first_line):
         if not line or line.isspace():  # isspace stops at the first other character
             continue
+        if type(line) is bytes:
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield BatchItem(number, None, _not_utf8(error, source, number))
+                continue
+        assert isinstance(line, str)
         try:
             result = _evaluate_line(line, source, moment, cache)
         except PolicyEngineError as error:
             yield BatchItem(number, None, _on_line(error, number))
             continue
         yield BatchItem(number, result, None)
+
+
+def _not_utf8(error: UnicodeDecodeError, source: str, number: int) -> PolicyEngineError:
+    return CaseError(Problem(ProblemCode.INVALID_CHARACTER, "the line is not UTF-8 text "
+                             f"(byte {error.start + 1} cannot be decoded)",
+                             source=f"{source}:{number}"))
 
 
 def _on_line(error: PolicyEngineError, number: int) -> PolicyEngineError:
@@ -192,7 +207,7 @@ def evaluate_file(path: str, *, explain: bool = False, now: datetime | None = No
                   ) -> Iterator[BatchLine]:
     """Every case's rendered result (or error), in input order, in this process."""
     moment = now or datetime.now(UTC)
-    with open(path, encoding="utf-8", newline="\n") as handle:
+    with open(path, "rb") as handle:
         yield from _render_items(evaluate_lines(handle, source=path, now=moment), explain)
 
 
@@ -211,7 +226,7 @@ def write_batch(path: str, out: TextIO, err: TextIO, *, jobs: int = 1,
     file and the parent only copies the files, in order."""
     moment = now or datetime.now(UTC)
     if jobs <= 1:
-        with open(path, encoding="utf-8", newline="\n") as handle:
+        with open(path, "rb") as handle:
             items = evaluate_lines(handle, source=path, now=moment)
             return _write_items(items, out, err, explain, expect)
     return _write_parallel(path, jobs, explain, expect, moment, out, err)
@@ -332,7 +347,7 @@ def _count_newlines(handle: object, length: int) -> int:
     return count
 
 
-def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[str]:
+def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         handle.seek(chunk.start)
         position = chunk.start
@@ -340,7 +355,7 @@ def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[str]:
             if position >= chunk.stop:
                 break
             position += len(raw)
-            yield raw.decode("utf-8")
+            yield raw
 
 
 def _loads(line: str, where: str) -> object:

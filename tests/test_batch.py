@@ -390,3 +390,21 @@ def test_cli_batch_prints_what_write_batch_writes(tmp_path: Path) -> None:
     for jobs in ("1", "2"):
         done = _cli("simulate", "--batch", path, "--jobs", jobs)
         assert (done.stdout, done.stderr) == (out, err)
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_line_that_is_not_utf8_is_its_own_error_line(tmp_path: Path, jobs: int) -> None:
+    """Issue 13 item 7: one undecodable line must not sink the batch (nor, with workers,
+    print a traceback); the other lines are answered and the exit code is 2."""
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps(case()).encode()
+    path.write_bytes(good + b"\n" + b"\xff\xfe{\"request\": 1}\n" + good + b"\n")
+    done = _cli("simulate", "--batch", str(path), "--jobs", str(jobs))
+    assert done.returncode == 2, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3
+    assert json.loads(lines[0])["decision"] == json.loads(lines[2])["decision"] == "allowed"
+    assert json.loads(lines[1]) == {"line": 2, "error": "invalid case"}
+    assert "Traceback" not in done.stderr
+    errors = done.stderr.splitlines()
+    assert errors == [f"error: {path}:2: the line is not UTF-8 text (byte 1 cannot be decoded)"]
