@@ -27,6 +27,7 @@ from policy_engine.case import (
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode
+from policy_engine.request_checks import action_problem
 from policy_engine.shape import compile_shape_check
 
 _DECODER = json.JSONDecoder()
@@ -176,11 +177,15 @@ def _request(value: object, where: str, now: datetime) -> Request:
     if _is_plain_request(value):
         assert isinstance(value, dict)
         try:
-            return make_request(value["principal"], value["action"], value["resource"],
-                                resource_account=value.get("resource_account"),
-                                context=value.get("context"), now=now, source=where)
+            request = make_request(value["principal"], value["action"], value["resource"],
+                                   resource_account=value.get("resource_account"),
+                                   context=value.get("context"), now=now, source=where)
         except PolicyEngineError as error:
             raise CaseError(error.problems) from None
+        problem = action_problem(request.action, source=where)
+        if problem is not None:
+            raise CaseError(problem)
+        return request
     return request_from_case(_request_model(value, where), source=where, now=now)
 
 

