@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,14 @@ from policy_engine.source import (
     load_text,
     oversize_problem,
 )
+from policy_engine.validation.view import as_strings as _as_strings
+from policy_engine.validation.view import is_scalar_or_scalars as _is_scalar_or_scalars
+from policy_engine.validation.view import items as _items
+from policy_engine.validation.view import raw_statements as _raw_statements
+from policy_engine.validation.view import scalar_items as _scalar_items
+from policy_engine.validation.wording import a as _a
+from policy_engine.validation.wording import clip as _clip
+from policy_engine.validation.wording import describe_char as _describe_char
 
 __all__ = [
     "ParsedPolicy",
@@ -818,65 +826,5 @@ def _is_rcp_full_access(rules: KindRules, body: dict[str, Any]) -> bool:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _scalar_items(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            yield join_pointer(pointer, index), item
-    else:
-        yield pointer, value
-
-
-def _is_scalar_or_scalars(value: Any) -> bool:
-    scalar = (str, bool, int, float)
-    return isinstance(value, scalar) or (
-        isinstance(value, list) and all(isinstance(item, scalar) for item in value))
-
-
 def _code_at(pointer: str, default: str) -> str:
     return "malformed-condition" if "/Condition" in pointer else default
-
-
-def _raw_statements(raw: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    if not isinstance(raw, dict):
-        return
-    statement = raw.get("Statement")
-    if isinstance(statement, dict):
-        yield "/Statement", statement
-    elif isinstance(statement, list):
-        for index, item in enumerate(statement):
-            if isinstance(item, dict):
-                yield join_pointer("/Statement", index), item
-
-
-def _as_strings(value: Any) -> list[str] | None:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str)]
-    return None
-
-
-def _items(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """(pointer, text) for a string-or-list element, skipping non-strings (typed elsewhere)."""
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, str):
-                yield join_pointer(pointer, index), item
-
-
-def _a(noun: str) -> str:
-    """`a role trust policy`, `an S3 bucket policy`, `an inline user policy`."""
-    vowel_sound = noun[:1].lower() in "aeio" or noun.split(" ", 1)[0] in {"S3", "SQS", "SNS"}
-    return ("an " if vowel_sound else "a ") + noun
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    text = text.replace("`", "'")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _describe_char(char: str) -> str:
-    code = f"U+{ord(char):04X}"
-    return f"{code} ({char!r})" if char.isprintable() else code
