@@ -1,0 +1,45 @@
+"""Values IAM never accepts wherever they appear: `null`, and characters outside its set.
+
+Allowed characters (IAM-UG/reference_iam-quotas.html): tab, LF, CR and U+0020–U+00FF, in
+keys as well as in values. This is the one rule that walks the whole value, so it runs
+first and its finding is the one kept for a pointer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from policy_engine.errors import join_pointer
+from policy_engine.model.kinds import DISALLOWED_CHARACTER, KindRules, Quotas
+from policy_engine.validation.view import DocumentView, Finding
+from policy_engine.validation.wording import clip, describe_char
+
+
+def nulls_and_characters(document: DocumentView, rules: KindRules,
+                         quotas: Quotas) -> Iterator[Finding]:
+    """Every `null` and every string (key or value) holding a character IAM rejects."""
+    stack: list[tuple[str, Any]] = [("", document.raw)]
+    while stack:  # an explicit stack: a deep document must not exhaust Python's recursion
+        pointer, value = stack.pop()
+        if value is None:
+            code = "malformed-condition" if "/Condition" in pointer else "wrong-type"
+            yield Finding(code, "`null` is not a value a policy element takes", pointer)
+        elif isinstance(value, str):
+            yield from _characters(value, pointer)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = join_pointer(pointer, key)
+                yield from _characters(str(key), child)
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((join_pointer(pointer, i), item) for i, item in enumerate(value))
+
+
+def _characters(text: str, pointer: str) -> Iterator[Finding]:
+    bad = DISALLOWED_CHARACTER.search(text)
+    if bad:
+        yield Finding("invalid-character",
+                      f"`{clip(text)}` contains {describe_char(bad.group())}; policies may "
+                      "contain only tab, line feed, carriage return and characters U+0020 to "
+                      "U+00FF", pointer)
