@@ -321,11 +321,14 @@ def _check(raw: Any, text: str | None, rules: KindRules, quotas: Quotas,
     return document, problems
 
 
+# The table cut into runs of one scope: a STATEMENT run takes each statement in turn.
+_RUNS = tuple((scope, tuple(run)) for scope, run in groupby(RULES, key=attrgetter("scope")))
+
+
 def _findings(view: DocumentView, rules: KindRules, quotas: Quotas) -> Iterator[Finding]:
     """Every rule's findings, in table order; see `Scope` for what each rule is given."""
     found = False
-    for scope, group in groupby(RULES, key=attrgetter("scope")):
-        run = list(group)
+    for scope, run in _RUNS:
         if scope is Scope.CLEAN and found:
             continue
         targets = view.statements if scope is Scope.STATEMENT else (view,)

@@ -26,20 +26,23 @@ def nulls_and_characters(document: DocumentView, rules: KindRules,
             code = "malformed-condition" if "/Condition" in pointer else "wrong-type"
             yield Finding(code, "`null` is not a value a policy element takes", pointer)
         elif isinstance(value, str):
-            yield from _characters(value, pointer)
+            if finding := _characters(value, pointer):
+                yield finding
         elif isinstance(value, dict):
             for key, item in value.items():
                 child = join_pointer(pointer, key)
-                yield from _characters(str(key), child)
+                if finding := _characters(str(key), child):
+                    yield finding
                 stack.append((child, item))
         elif isinstance(value, list):
             stack.extend((join_pointer(pointer, i), item) for i, item in enumerate(value))
 
 
-def _characters(text: str, pointer: str) -> Iterator[Finding]:
+def _characters(text: str, pointer: str) -> Finding | None:
     bad = DISALLOWED_CHARACTER.search(text)
-    if bad:
-        yield Finding("invalid-character",
-                      f"`{clip(text)}` contains {describe_char(bad.group())}; policies may "
-                      "contain only tab, line feed, carriage return and characters U+0020 to "
-                      "U+00FF", pointer)
+    if bad is None:
+        return None
+    return Finding("invalid-character",
+                   f"`{clip(text)}` contains {describe_char(bad.group())}; policies may "
+                   "contain only tab, line feed, carriage return and characters U+0020 to "
+                   "U+00FF", pointer)
