@@ -1,8 +1,8 @@
 """Values IAM never accepts wherever they appear: `null`, and characters outside its set.
 
 Allowed characters (IAM-UG/reference_iam-quotas.html): tab, LF, CR and U+0020–U+00FF, in
-keys as well as in values. This is the one rule that walks the whole value, so it runs
-first and its finding is the one kept for a pointer.
+keys as well as in values. The rule walks the whole value and runs first, so at any
+pointer its finding is the one kept.
 """
 
 from __future__ import annotations

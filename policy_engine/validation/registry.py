@@ -35,7 +35,7 @@ class Scope(StrEnum):
     DOCUMENT: the `DocumentView`, once. STATEMENT: a `StatementView`; a run of consecutive
     STATEMENT rules is applied statement by statement, each statement through the whole
     run before the next. CLEAN: the `DocumentView`, once, and only when no rule before it
-    found anything (a size is worth reporting only for an otherwise valid policy).
+    found anything (the size quota is checked only on an otherwise valid policy).
     """
 
     DOCUMENT = "document"
