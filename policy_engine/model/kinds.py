@@ -2,8 +2,8 @@
 
 One `KindRules` row per kind says which elements a statement must have or must not have,
 which effects and Version values it takes, what a Sid may look like, and which size quota
-applies and how AWS counts it. The validator (`policy_engine.parse`) and the JSON Schema
-(`policy_engine.schema`) both read these rows, so they cannot drift apart.
+applies and how AWS counts it. The validator (`policy_engine.validation`) and the JSON
+Schema (`policy_engine.schema`) both read these rows, so they cannot drift apart.
 
 Sources (each row also names its own pages):
 - IAM-UG = https://docs.aws.amazon.com/IAM/latest/UserGuide/
@@ -354,7 +354,7 @@ CONFLICTING_PAIRS: Final = (
 
 # ------------------------------------------------------------------------ text patterns
 # Unanchored regular expressions, valid in Python and in ECMA-262 (editors), shared by the
-# validator (`parse.py`, which compiles them) and the JSON Schema (`schema.py`).
+# validator (`validation/`, which compiles them) and the JSON Schema (`schema.py`).
 
 # Characters a policy document may contain (IAM-UG/reference_iam-quotas.html): tab, LF,
 # CR and U+0020–U+00FF.
