@@ -27,7 +27,7 @@ from policy_engine.case import (
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode
-from policy_engine.request_checks import action_problem
+from policy_engine.request_checks import question_problems, resource_warning
 from policy_engine.shape import compile_shape_check
 
 _DECODER = json.JSONDecoder()
@@ -182,9 +182,9 @@ def _request(value: object, where: str, now: datetime) -> Request:
                                    context=value.get("context"), now=now, source=where)
         except PolicyEngineError as error:
             raise CaseError(error.problems) from None
-        problem = action_problem(request.action, source=where)
-        if problem is not None:
-            raise CaseError(problem)
+        problems = question_problems(request.action, value.get("context"), source=where)
+        if problems:
+            raise CaseError(problems)
         return request
     return request_from_case(_request_model(value, where), source=where, now=now)
 
@@ -233,12 +233,12 @@ def write_batch(path: str, out: TextIO, err: TextIO, *, jobs: int = 1,
     if jobs <= 1:
         with open(path, "rb") as handle:
             items = evaluate_lines(handle, source=path, now=moment)
-            return _write_items(items, out, err, explain, expect)
+            return _write_items(items, out, err, explain, expect, path)
     return _write_parallel(path, jobs, explain, expect, moment, out, err)
 
 
 def _write_items(items: Iterable[BatchItem], out: TextIO, err: TextIO, explain: bool,
-                 expect: str | None) -> BatchSummary:
+                 expect: str | None, source: str) -> BatchSummary:
     from policy_engine.formatters import decision_json
 
     render = decision_json.render if explain else decision_json.render_brief
@@ -253,6 +253,9 @@ def _write_items(items: Iterable[BatchItem], out: TextIO, err: TextIO, explain: 
             continue
         result = item.result
         assert result is not None
+        warning = resource_warning(result.request.action, result.request.resource)
+        if warning is not None:
+            err.write(f"warning: {source}:{item.line_number}: {warning}\n")
         if expect is not None and result.verdict.decision.value != expect:
             mismatches += 1
         write(render(result) + "\n")
@@ -267,7 +270,7 @@ def _write_worker(path: str, chunk: _Chunk, explain: bool, expect: str | None,
             open(output + ".err", "w", encoding="utf-8") as err:
         items = evaluate_lines(_chunk_lines(path, chunk), source=path, now=now,
                                first_line=first_line)
-        summary = _write_items(items, out, err, explain, expect)
+        summary = _write_items(items, out, err, explain, expect, path)
     with open(output + ".sum", "w", encoding="utf-8") as status:
         status.write(f"{summary.cases} {summary.bad_cases} {summary.mismatches}")
 

@@ -22,7 +22,7 @@ from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.parse import ParsedPolicy, parse_policy
 from policy_engine.pydantic_errors import ErrorSite, Worded, clip, problems_from_validation_error
-from policy_engine.request_checks import action_problem, resource_warning
+from policy_engine.request_checks import question_problems, resource_warning
 from policy_engine.source import SourceDocument, load_text
 
 ContextScalar = Annotated[StrictBool | StrictInt | StrictFloat | StrictStr,
@@ -219,9 +219,9 @@ def request_from_case(req: CaseRequest, *, source: str, now: datetime | None = N
                                now=now or datetime.now(UTC), source=source)
     except PolicyEngineError as error:
         raise CaseError(_located(error.problems, document)) from None
-    problem = action_problem(req.action, source=source)
-    if problem is not None:
-        raise CaseError(_located([problem], document))
+    problems = question_problems(req.action, req.context, source=source)
+    if problems:
+        raise CaseError(_located(problems, document))
     return request
 
 

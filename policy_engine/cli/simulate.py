@@ -45,8 +45,11 @@ def simulate(
         raise typer.Exit(_run_batch(batch, expect, explain, jobs))
     if not case_files:
         raise CaseError(Problem("usage", "give at least one case file, or --batch FILE.jsonl"))
-    results = [(str(path), evaluate(case.request, case.policies))
-               for path in case_files for case in [load_case(path)]]
+    cases = [(str(path), load_case(path)) for path in case_files]
+    for source, case in cases:
+        for warning in case.warnings:
+            print(f"warning: {source}: {warning}", file=sys.stderr)
+    results = [(source, evaluate(case.request, case.policies)) for source, case in cases]
     if output_format is SimulateFormat.JSON:
         from policy_engine.formatters import decision_json
 

@@ -1,0 +1,156 @@
+"""What a question names is checked against AWS's vocabulary (issue 13, items 2 and 3).
+
+Through the installed CLI, as a user meets it: an unknown action is one located error
+with the closest real name, a context value that does not fit its key's documented type
+is one error (never read as `false`), and a resource of a type the action does not act on
+is a warning beside the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ACCOUNT = "111122223333"
+ALLOW_ALL_S3 = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+# Allows only over TLS: reading `ture` as false would silently deny, `true` allows.
+ALLOW_OVER_TLS = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+     "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}
+
+
+def _case(action: str = "s3:GetObject", resource: str = "arn:aws:s3:::bucket/key",
+          context: dict[str, Any] | None = None,
+          policy: dict[str, Any] = ALLOW_ALL_S3) -> dict[str, Any]:
+    return {"request": {"principal": f"arn:aws:iam::{ACCOUNT}:user/john", "action": action,
+                        "resource": resource, "resource_account": ACCOUNT,
+                        "context": context or {}},
+            "identity_policies": [policy]}
+
+
+def _script() -> str:
+    found = shutil.which("policy-engine") or str(Path(sys.executable).parent / "policy-engine")
+    return found
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([_script(), *args], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def _simulate(tmp_path: Path, case: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, indent=2), encoding="utf-8")
+    return _run("simulate", str(path), "--format", "json")
+
+
+def _batch(tmp_path: Path, *cases: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    return _run("simulate", "--batch", str(path))
+
+
+@pytest.mark.parametrize(("action", "hint"), [
+    ("s3:GetObjekt", "did you mean `s3:GetObject`?"),
+    ("s3:GetÖbject", "did you mean `s3:GetObject`?"),
+    ("s3:NoSuchAction", "is not an action of `s3`"),
+    ("s4:GetObject", "no AWS service has the prefix `s4`"),
+])
+def test_an_action_the_catalogue_lacks_is_an_error(tmp_path: Path, action: str, hint: str):
+    """The service authorization reference lists every action a service has; a request
+    names exactly one, so an unlisted name is a typo, not a question."""
+    done = _simulate(tmp_path, _case(action=action))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "request.action" in lines[0] and hint in lines[0]
+
+
+def test_action_names_match_case_insensitively(tmp_path: Path):
+    """IAM-UG/reference_policies_elements_action.html: action names are not case
+    sensitive, so `s3:getobject` is `s3:GetObject`."""
+    done = _simulate(tmp_path, _case(action="s3:getobject"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["decision"] == "allowed"
+
+
+def test_a_batch_line_with_an_unknown_action_is_its_own_error(tmp_path: Path):
+    done = _batch(tmp_path, _case(), _case(action="s3:GetObjekt"), _case())
+    assert done.returncode == 2
+    assert [json.loads(line).get("decision") for line in done.stdout.splitlines()] == \
+        ["allowed", None, "allowed"]
+    assert "cases.jsonl:2: request.action: `s3:GetObjekt`" in done.stderr
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("aws:SecureTransport", "ture", "`true` or `false`"),
+    ("aws:SecureTransport", "yes", "`true` or `false`"),
+    ("aws:SecureTransport", "1", "`true` or `false`"),
+    ("aws:SecureTransport", 1, "`true` or `false`"),
+    ("aws:MultiFactorAuthAge", "an hour", "an integer or a decimal number"),
+    ("aws:CurrentTime", "yesterday", "a date"),
+    ("aws:SourceIp", "10.0.0.300", "an IP address"),
+    ("aws:PrincipalArn", "bob", "an ARN"),
+    ("s3:signatureAge", "old", "an integer or a decimal number"),
+])
+def test_a_context_value_of_the_wrong_type_is_an_error(tmp_path: Path, key: str, value: Any,
+                                                       expected: str):
+    """reference_policies_condition-keys.html gives each global key's data type
+    (aws:SecureTransport Boolean, aws:MultiFactorAuthAge Numeric, aws:CurrentTime Date,
+    aws:SourceIp IP address, aws:PrincipalArn ARN); the service authorization reference
+    types service keys (s3:signatureAge Numeric)."""
+    done = _simulate(tmp_path, _case(context={key: value}, policy=ALLOW_OVER_TLS))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"request.context.{key}: `{key}` takes {expected}" in lines[0]
+
+
+def test_typed_values_that_fit_are_answered(tmp_path: Path):
+    """`true` in any case and JSON booleans fit a Boolean key; epoch seconds fit a Date."""
+    context = {"aws:SecureTransport": "TRUE", "aws:MultiFactorAuthPresent": True,
+               "aws:EpochTime": 1700000000, "aws:SourceIp": "2001:db8::1",
+               "aws:PrincipalTag/team": "x", "s3:signatureAge": 5}
+    done = _simulate(tmp_path, _case(context=context, policy=ALLOW_OVER_TLS))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["decision"] == "allowed"
+
+
+def test_a_batch_line_with_a_mistyped_value_is_its_own_error(tmp_path: Path):
+    good = _case(context={"aws:SecureTransport": "true"}, policy=ALLOW_OVER_TLS)
+    bad = _case(context={"aws:SecureTransport": "ture"}, policy=ALLOW_OVER_TLS)
+    done = _batch(tmp_path, good, bad)
+    assert done.returncode == 2
+    assert [json.loads(line).get("decision") for line in done.stdout.splitlines()] == \
+        ["allowed", None]
+    assert "cases.jsonl:2: request.context.aws:SecureTransport:" in done.stderr
+
+
+@pytest.mark.parametrize(("action", "resource"), [
+    ("s3:GetObject", "arn:aws:s3:::bucket"),
+    ("s3:ListBucket", "arn:aws:s3:::bucket/key"),
+    ("s3:GetObject", f"arn:aws:iam::{ACCOUNT}:role/x"),
+])
+def test_a_resource_the_action_does_not_act_on_is_a_warning(tmp_path: Path, action: str,
+                                                            resource: str):
+    """The service authorization reference: s3:GetObject acts on objects, s3:ListBucket on
+    buckets. The answer is still given (exit 0), with the warning on stderr."""
+    done = _simulate(tmp_path, _case(action=action, resource=resource))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["decision"] == "allowed"
+    assert "warning: " in done.stderr and f"is not a resource `{action}` acts on" in done.stderr
+    batch = _batch(tmp_path, _case(action=action, resource=resource))
+    assert batch.returncode == 0
+    assert f"cases.jsonl:1: `{resource}` is not a resource `{action}` acts on" in batch.stderr
+
+
+def test_a_resource_of_the_right_type_gets_no_warning(tmp_path: Path):
+    done = _simulate(tmp_path, _case())
+    assert done.returncode == 0 and done.stderr == ""
