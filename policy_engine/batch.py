@@ -258,7 +258,7 @@ def _write_items(items: Iterable[BatchItem], out: TextIO, err: TextIO, explain: 
             err.write(f"warning: {source}:{item.line_number}: {warning}\n")
         if expect is not None and result.verdict.decision.value != expect:
             mismatches += 1
-        write(render(result) + "\n")
+        write(_numbered(item.line_number, render(result)) + "\n")
     return BatchSummary(cases, bad, mismatches)
 
 
@@ -309,6 +309,11 @@ def _write_parallel(path: str, jobs: int, explain: bool, expect: str | None,
         return BatchSummary(*totals)
 
 
+def _numbered(number: int, rendered: str) -> str:
+    """The result's JSON object with the batch line it answers first, as error lines have."""
+    return f'{{"line":{number},{rendered[1:]}' if rendered.startswith("{") else rendered
+
+
 def _render_items(items: Iterable[BatchItem], explain: bool) -> Iterator[BatchLine]:
     from policy_engine.formatters import decision_json
 
@@ -318,7 +323,7 @@ def _render_items(items: Iterable[BatchItem], explain: bool) -> Iterator[BatchLi
             yield BatchLine(item.line_number, item.error.one_line(), None)
         else:
             assert item.result is not None
-            yield BatchLine(item.line_number, render(item.result),
+            yield BatchLine(item.line_number, _numbered(item.line_number, render(item.result)),
                             item.result.decision.value)
 
 

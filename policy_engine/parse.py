@@ -248,6 +248,8 @@ def guess_kind(path: str | None, value: Any) -> tuple[PolicyKind, str]:
                     return PolicyKind(word), f"path names `{word}`"
     statements = list(raw_statements(value))
     with_principal = [s for _, s in statements if "Principal" in s or "NotPrincipal" in s]
+    if any(_names_canonical_user(s) for s in with_principal):
+        return PolicyKind.S3_BUCKET, "a statement names a CanonicalUser (S3 bucket policies only)"
     if with_principal:
         actions = [a for s in with_principal for a in as_strings(s.get("Action")) or ()]
         if actions and all(a.lower().startswith("sts:assumerole") or
@@ -256,6 +258,27 @@ def guess_kind(path: str | None, value: Any) -> tuple[PolicyKind, str]:
             return PolicyKind.TRUST, "statements name a Principal and only sts:AssumeRole* actions"
         return PolicyKind.RESOURCE, "statements name a Principal"
     return PolicyKind.IDENTITY, "no statement names a Principal"
+
+
+def _names_canonical_user(statement: dict[str, Any]) -> bool:
+    return any(isinstance(block, dict) and "CanonicalUser" in block
+               for block in (statement.get("Principal"), statement.get("NotPrincipal")))
+
+
+def other_document_hint(value: Any) -> str | None:
+    """What a file is when it is clearly not a policy, and which command reads it."""
+    if not isinstance(value, dict) or "Statement" in value:
+        return None
+    if "request" in value:
+        return "this is a case file (it has `request`), not a policy: run " \
+            "`policy-engine simulate FILE`"
+    if str(value.get("format", "")).startswith("policy-engine-snapshot/"):
+        return "this is an account snapshot, not a policy: pass it to the account " \
+            "commands with `--env FILE`"
+    if {"UserDetailList", "RoleDetailList", "Policies"} & set(value):
+        return "this is `aws iam get-account-authorization-details` output, not a policy: " \
+            "pass it to the account commands with `--env FILE`"
+    return None
 
 
 # ------------------------------------------------------------------------------ internals

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import yaml
 
-from policy_engine.errors import AT_KEY_CODES, PolicyEngineError, Problem, join_pointer
+from policy_engine.errors import AT_KEY_CODES, PolicyEngineError, Problem, ProblemCode, join_pointer
 
 DEFAULT_MAX_DEPTH = 64
 # No AWS policy quota exceeds 32,768 bytes (KMS key policies); 256 KiB leaves room for
@@ -133,6 +133,10 @@ def load_text(
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> SourceDocument:
     """Parse JSON or YAML; the format comes from `fmt`, else `source`'s extension, else content."""
+    if not text.strip():
+        raise SourceError(Problem(code=ProblemCode.EMPTY_VALUE,
+                                  message="the input is empty: expected a JSON or YAML document",
+                                  line=1, column=1, source=source))
     chosen = fmt or guess_format(text, source)
     loader = load_yaml_text if chosen == "yaml" else load_json_text
     return loader(text, source=source, max_depth=max_depth, max_chars=max_chars)
@@ -461,11 +465,13 @@ def _check_yaml_events(text: str, max_depth: int, source: str) -> None:
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             raise SourceError(_yaml_problem(
-                "invalid-yaml", "YAML aliases (`*name`) are not supported in policies",
+                "invalid-yaml",
+                "YAML aliases (`*name`) are not supported: write the value out in full",
                 event, source))
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
             raise SourceError(_yaml_problem(
-                "invalid-yaml", f"YAML anchors (`&{event.anchor}`) are not supported in policies",
+                "invalid-yaml",
+                f"YAML anchors (`&{event.anchor}`) are not supported: write the value out in full",
                 event, source))
 
 

@@ -257,7 +257,7 @@ def test_evaluate_file_renders_each_line_or_its_error(tmp_path: Path) -> None:
         (1, "allowed", False), (3, None, True), (4, "explicitDeny", False)]
     assert lines[1].text.startswith(f"{path}:3:")
     brief = json.loads(lines[2].text)
-    assert brief == {"decision": "explicitDeny", "explanation": {
+    assert brief == {"line": 4, "decision": "explicitDeny", "explanation": {
         "decided_by": brief["explanation"]["decided_by"],
         "reason": brief["explanation"]["reason"],
         "deciding_policy": brief["explanation"]["deciding_policy"],
@@ -269,7 +269,8 @@ def test_evaluate_file_with_explain_has_the_library_explanation(tmp_path: Path) 
     path = _write(tmp_path, jsonl(EXPLICIT))
     (line,) = evaluate_file(path, explain=True, now=NOW)
     parsed = parse_case_value(EXPLICIT, now=NOW)
-    assert json.loads(line.text) == evaluate(parsed.request, parsed.policies).to_dict()
+    expected = {"line": 1, **evaluate(parsed.request, parsed.policies).to_dict()}
+    assert json.loads(line.text) == expected
 
 
 def test_crlf_files_read_like_lf_files(tmp_path: Path) -> None:

@@ -44,16 +44,26 @@ def build_app() -> typer.Typer:
 app = build_app()
 
 
-def _register_commands() -> None:
-    """Does nothing: commands are registered on import. Kept for callers (tests on other
-    branches) written when registration was a separate step."""
+def _error_text(error: PolicyEngineError, all_problems: bool) -> str:
+    """One line, or with `--all-problems` one line per problem."""
+    if all_problems:
+        return "\nerror: ".join(problem.one_line() for problem in error.problems)
+    text = error.one_line()
+    return text[:-1] + f"; {ALL_PROBLEMS} lists them)" if len(error.problems) > 1 else text
+
+
+ALL_PROBLEMS = "--all-problems"
 
 
 def main(argv: list[str] | None = None) -> None:
+    # `--all-problems` may follow any command, so it is taken off before typer parses.
+    args = list(sys.argv[1:] if argv is None else argv)
+    all_problems = ALL_PROBLEMS in args
+    args = [arg for arg in args if arg != ALL_PROBLEMS]
     try:
-        app(args=argv, standalone_mode=True)
+        app(args=args, standalone_mode=True)
     except PolicyEngineError as error:
-        print(f"error: {error.one_line()}", file=sys.stderr)
+        print(f"error: {_error_text(error, all_problems)}", file=sys.stderr)
         caret = getattr(error, "caret_text", None)
         if caret:  # syntax errors: the offending line with a caret under the column
             print(caret, file=sys.stderr)

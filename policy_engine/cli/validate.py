@@ -12,10 +12,10 @@ from typing import Annotated
 import typer
 
 from policy_engine.cli.exit_codes import ExitCode
-from policy_engine.errors import PolicyEngineError
+from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
 from policy_engine.formatters.problems import RENDERERS, FileReport, ReportFormat
 from policy_engine.model.kinds import PolicyKind
-from policy_engine.parse import guess_kind, read_policy_text, validate_policy
+from policy_engine.parse import guess_kind, other_document_hint, read_policy_text, validate_policy
 from policy_engine.source import load_text
 
 
@@ -51,15 +51,23 @@ def validate_file(path: Path, kind: PolicyKind | None) -> FileReport:
         return FileReport(source, kind.value if kind else None,
                           "given with --kind" if kind else "not guessed: unreadable",
                           tuple(error.problems))
-    chosen, reason = (kind, "given with --kind") if kind else _guess(path, text)
+    value = _value(path, text)
+    hint = None if kind else other_document_hint(value)
+    if hint is not None:
+        return FileReport(source, None, "not a policy",
+                          (Problem(ProblemCode.WRONG_TYPE, hint, source=source),), text)
+    chosen, reason = (kind, "given with --kind") if kind else _guess(path, value)
     result = validate_policy(text, kind=chosen, source=source, name=path.stem)
     return FileReport(source, chosen.value, reason, tuple(result.problems), text)
 
 
-def _guess(path: Path, text: str) -> tuple[PolicyKind, str]:
+def _value(path: Path, text: str) -> object:
     try:
-        value = load_text(text, source=str(path)).value
+        return load_text(text, source=str(path)).value
     except PolicyEngineError:
-        value = None
+        return None
+
+
+def _guess(path: Path, value: object) -> tuple[PolicyKind, str]:
     found, reason = guess_kind(str(path), value)
     return found, f"guessed, {reason}; use --kind to choose"
