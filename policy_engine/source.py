@@ -134,7 +134,7 @@ def load_text(
 ) -> SourceDocument:
     """Parse JSON or YAML; the format comes from `fmt`, else `source`'s extension, else content."""
     if not text.strip():
-        raise SourceError(Problem(code=ProblemCode.EMPTY_VALUE,
+        raise SourceError(Problem(code=ProblemCode.INVALID_JSON,
                                   message="the input is empty: expected a JSON or YAML document",
                                   line=1, column=1, source=source))
     chosen = fmt or guess_format(text, source)
