@@ -25,8 +25,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType, UnionType
-from typing import Annotated, Any, Final, TypeVar, Union, get_args, get_origin
+from types import MappingProxyType
+from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,7 +35,6 @@ from policy_engine.errors import (
     PolicyValidationError,
     Problem,
     escape_pointer_token,
-    join_pointer,
 )
 from policy_engine.model.kinds import DEFAULT_QUOTAS, PolicyKind, Quotas
 from policy_engine.parse import parse_policy
@@ -49,9 +48,9 @@ from policy_engine.snapshot.authorization_details import (
     RoleDetail,
     UserDetail,
 )
+from policy_engine.snapshot.messages import SnapshotError, conflict, word_list
 from policy_engine.snapshot.model import (
     BUILT_IN,
-    PATTERN_WORDS,
     RESOURCE_POLICY_KINDS,
     SNAPSHOT_FORMAT,
     Account,
@@ -83,6 +82,7 @@ from policy_engine.snapshot.model import (
     SnapshotPolicy,
     User,
 )
+from policy_engine.snapshot.problems import problems_from_validation_error
 from policy_engine.source import SourceDocument, guess_format, load_json_text, load_text
 
 __all__ = [
@@ -92,10 +92,6 @@ __all__ = [
     "parse_snapshot_text",
     "snapshot_schema",
 ]
-
-
-class SnapshotError(PolicyEngineError):
-    """A snapshot or authorization-details file is malformed or inconsistent."""
 
 
 # The lists of `resources` in a snapshot file and the type of resource each holds.
@@ -377,9 +373,8 @@ class _Builder:
         try:
             return model.model_validate(value)
         except ValidationError as error:
-            for detail in error.errors(include_url=False):
-                code, message, pointer, at_key = _translate(detail, value, model)
-                self.problems.append(item.problem(code, message, pointer, at_key=at_key))
+            self.problems.extend(problems_from_validation_error(error, value, model,
+                                                                item.problem))
             return None
 
     def _add_snapshot(self, snapshot: SnapshotFile, item: _Input) -> None:
@@ -464,7 +459,7 @@ class _Builder:
             return
         if name is not None:
             if parts.name is not None and parts.name != name:
-                self.problems.append(_conflict(
+                self.problems.append(conflict(
                     f"account `{account_id}` is named `{name}` here but `{parts.name}` in "
                     f"{parts.name_origin}", name_origin or origin))
             elif parts.name is None:
@@ -473,7 +468,7 @@ class _Builder:
             if parts.authz is None:
                 parts.authz = authz
             elif parts.authz.details != authz.details:
-                self.problems.append(_conflict(
+                self.problems.append(conflict(
                     f"account `{account_id}` has different authorization details here and in "
                     f"{parts.authz.origin()}; give each account's details once",
                     authz.origin()))
@@ -483,7 +478,7 @@ class _Builder:
             self.organization = part
         elif self.organization.entry != part.entry:
             first = self.organization.input.origin(self.organization.pointer)
-            self.problems.append(_conflict(
+            self.problems.append(conflict(
                 f"a different organization is already given in {first}; a snapshot holds one "
                 "organization", part.input.origin(part.pointer)))
 
@@ -506,7 +501,7 @@ class _Builder:
                 if known is None:
                     self.resources[arn] = _ResourcePart(rtype, entry, item, pointer)
                 elif known.type is not rtype or known.entry != entry:
-                    self.problems.append(_conflict(
+                    self.problems.append(conflict(
                         f"`{arn}` is described differently here and in "
                         f"{known.input.origin(known.pointer)}", item.origin(pointer)))
 
@@ -808,12 +803,12 @@ class _Builder:
         if default_id not in ids:
             self.problems.append(item.problem(
                 "unknown-version", f"`DefaultVersionId` is `{default_id}`, but "
-                f"`PolicyVersionList` holds only {_words(ids)}", pointer + "/DefaultVersionId"))
+                f"`PolicyVersionList` holds only {word_list(ids)}", pointer + "/DefaultVersionId"))
             return None
         if flagged and flagged != [default_id]:
             self.problems.append(item.problem(
                 "inconsistent-version", f"`DefaultVersionId` is `{default_id}`, but the "
-                f"version marked `IsDefaultVersion` is {_words(flagged)}",
+                f"version marked `IsDefaultVersion` is {word_list(flagged)}",
                 pointer + "/DefaultVersionId"))
             return None
         return default_id
@@ -1022,7 +1017,7 @@ class _Tree:
                 close = difflib.get_close_matches(policy_id, known, n=1)
                 self.problem("unknown-policy", f"`{policy_id}` is not a policy of this "
                              "organization (`organization.policies` defines "
-                             f"{_words(sorted(self.entry.policies)) or 'none'})"
+                             f"{word_list(sorted(self.entry.policies)) or 'none'})"
                              + (f"; did you mean `{close[0]}`?" if close else ""), at)
                 continue
             if policy.type not in self.enabled:
@@ -1171,21 +1166,9 @@ def _resource_name(rtype: ResourceType, resource: str) -> str:
     return resource
 
 
-def _conflict(message: str, origin: Origin) -> Problem:
-    return Problem("conflicting-duplicate", message, origin.pointer, origin.line, origin.column,
-                   origin.source)
-
-
 def _arn_account(arn: str) -> str | None:
     parts = arn.split(":", 5)
     return parts[4] if len(parts) == 6 and parts[0] == "arn" else None
-
-
-def _words(items: Sequence[str]) -> str:
-    quoted = [f"`{item}`" for item in items]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 _BUCKET_NAME: Final = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -1215,128 +1198,3 @@ _RESOURCE_ARNS: Final[Mapping[ResourceType, tuple[re.Pattern[str], str, str]]] =
             re.compile(_PARTITION + r"ecr:[a-z0-9-]+:\d{12}:repository/[a-z0-9][a-z0-9._/-]*"),
             "an ECR repository ARN", "arn:aws:ecr:REGION:ACCOUNT:repository/NAME"),
     })
-
-
-# --------------------------------------------------------------------- pydantic errors
-
-_EXPECTED: Final = MappingProxyType({
-    "string_type": "text",
-    "int_type": "a whole number", "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "`true` or `false`", "bool_parsing": "`true` or `false`",
-    "dict_type": "an object", "model_type": "an object", "model_attributes_type": "an object",
-    "list_type": "a list", "tuple_type": "a list",
-    "datetime_type": "a date and time such as `2024-01-31T12:00:00Z`",
-    "datetime_parsing": "a date and time such as `2024-01-31T12:00:00Z`",
-    "datetime_from_date_parsing": "a date and time such as `2024-01-31T12:00:00Z`",
-})
-
-
-def _translate(detail: Mapping[str, Any], raw: Any, model: type[BaseModel]
-               ) -> tuple[str, str, str, bool]:
-    """One pydantic error -> (code, message, pointer, at_key) in the project's terms."""
-    loc = tuple(detail.get("loc", ()))
-    kind = str(detail.get("type", ""))
-    ctx = detail.get("ctx") or {}
-    value = detail.get("input")
-    tokens: list[str | int] = []
-    node = raw
-    for index, part in enumerate(loc):
-        if _has_member(node, part):
-            tokens.append(part)
-            node = node[part]
-        elif index == len(loc) - 1 and kind == "missing":
-            tokens.append(part)
-        # anything else is a union branch or key marker that the source does not have
-    pointer = join_pointer("", *tokens)
-    element = next((str(t) for t in reversed(tokens) if isinstance(t, str)), "value")
-    if kind == "missing":
-        return "missing-element", f"`{element}` is required", pointer, True
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
-        message = f"unknown key `{element}`"
-        close = difflib.get_close_matches(element, allowed, n=1)
-        if close:
-            message += f"; did you mean `{close[0]}`?"
-        elif allowed:
-            message += f" (expected {_words(allowed)})"
-        return "unknown-element", message, pointer, True
-    at_key = bool(loc) and loc[-1] == "[key]"
-    if kind == "string_pattern_mismatch":
-        words = PATTERN_WORDS.get(str(ctx.get("pattern")), "value of the expected form")
-        return "invalid-value", f"`{_clip(value)}` is not a valid {words}", pointer, at_key
-    if kind in ("literal_error", "enum"):
-        expected = re.sub(r"'([^']*)'", r"`\1`", str(ctx.get("expected", "")))
-        return "invalid-value", f"`{element}` must be {expected}, not {_describe(value)}", \
-            pointer, at_key
-    if kind == "value_error":
-        return "invalid-value", str(ctx.get("error", detail.get("msg", ""))), pointer, at_key
-    if kind == "details_form":
-        return "wrong-type", f"`{element}` {detail.get('msg')}, not {_describe(value)}", \
-            pointer, at_key
-    expected = _EXPECTED.get(kind)
-    if expected is not None:
-        message = f"`{element}` must be {expected}, not {_describe(value)}"
-        if kind == "string_type" and isinstance(value, int) and re.fullmatch(r"\d{12}",
-                                                                            str(value)):
-            message += f"; write account ids in quotes (`\"{value}\"`)"
-        return "wrong-type", message, pointer, at_key
-    message = str(detail.get("msg", "invalid value"))
-    return "invalid-value", message[:1].lower() + message[1:], pointer, at_key
-
-
-def _has_member(node: Any, part: Any) -> bool:
-    if isinstance(node, dict):
-        return isinstance(part, str) and part in node
-    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The keys the model accepts at `loc` (best effort: union branches are followed)."""
-    candidates: list[Any] = [model]
-    for part in loc:
-        following: list[Any] = []
-        for leaf in (leaf for c in candidates for leaf in _leaves(c)):
-            if isinstance(part, int) and get_origin(leaf) in (tuple, list):
-                following.append(get_args(leaf)[0])
-            elif isinstance(leaf, type) and issubclass(leaf, BaseModel) and isinstance(part, str):
-                for name, info in leaf.model_fields.items():
-                    if part in (name, info.alias):
-                        following.append(info.annotation)
-            elif get_origin(leaf) is dict and isinstance(part, str):
-                following.append(get_args(leaf)[1])
-        if following:
-            candidates = following
-    for leaf in (leaf for c in candidates for leaf in _leaves(c)):
-        if isinstance(leaf, type) and issubclass(leaf, BaseModel):
-            return [info.alias or name for name, info in leaf.model_fields.items()]
-    return []
-
-
-def _leaves(annotation: Any) -> list[Any]:
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _leaves(get_args(annotation)[0])
-    if origin in (Union, UnionType):
-        return [leaf for arg in get_args(annotation) for leaf in _leaves(arg)]
-    return [annotation]
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return f"`{json.dumps(value)}`"
-    if isinstance(value, int | float):
-        return f"the number `{value}`"
-    if isinstance(value, str):
-        return f"the text `{_clip(value)}`"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return "a value of another kind"
-
-
-def _clip(value: Any, limit: int = 60) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
