@@ -18,6 +18,7 @@ once, into a JSON object.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Final
 from urllib.parse import unquote
@@ -215,3 +216,10 @@ class AuthorizationDetails(_AwsShape):
     policies: tuple[ManagedPolicyDetail, ...] = Field((), alias="Policies")
     is_truncated: bool = Field(False, alias="IsTruncated")
     marker: str | None = Field(None, alias="Marker")
+
+    def arns(self) -> Iterator[str]:
+        """The ARNs of the users, groups, roles and managed policies, in that order."""
+        yield from (user.arn for user in self.user_detail_list)
+        yield from (group.arn for group in self.group_detail_list)
+        yield from (role.arn for role in self.role_detail_list)
+        yield from (policy.arn for policy in self.policies)
