@@ -30,6 +30,7 @@ from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
+from policy_engine.arn import arn_segments
 from policy_engine.errors import Problem
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
@@ -699,7 +700,7 @@ class Snapshot:
         found = self.resources.get(arn)
         if found is not None:
             return found
-        parts = arn.split(":", 5)
+        parts = arn_segments(arn)
         if len(parts) != 6:
             return None
         service, resource = parts[2], parts[5]
@@ -720,7 +721,7 @@ class Snapshot:
 
 
 def _policy_account(arn: str) -> str | None:
-    parts = arn.split(":", 5)
+    parts = arn_segments(arn)
     if len(parts) == 6 and parts[4] and parts[4] != "aws":
         return parts[4]
     return None
