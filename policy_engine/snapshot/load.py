@@ -30,8 +30,9 @@ from policy_engine.schema import DIALECT, SCHEMA_ID_BASE
 from policy_engine.snapshot.build import build_snapshot
 from policy_engine.snapshot.merge import Merger
 from policy_engine.snapshot.messages import ProblemLog, SnapshotError
-from policy_engine.snapshot.model import SNAPSHOT_FORMAT, Snapshot, SnapshotFile
+from policy_engine.snapshot.model import Snapshot
 from policy_engine.snapshot.read import Input, read_file, read_text
+from policy_engine.snapshot.snapshot_file import SNAPSHOT_FORMAT, SnapshotFile
 from policy_engine.source import SourceDocument
 
 __all__ = [

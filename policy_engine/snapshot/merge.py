@@ -18,17 +18,16 @@ from pydantic import BaseModel
 from policy_engine.arn import arn_account
 from policy_engine.snapshot.authorization_details import AuthorizationDetails
 from policy_engine.snapshot.messages import ProblemLog, conflict
-from policy_engine.snapshot.model import (
+from policy_engine.snapshot.model import Origin, ResourceType
+from policy_engine.snapshot.read import Input, is_authorization_details, read_file, validate
+from policy_engine.snapshot.snapshot_file import (
     SNAPSHOT_FORMAT,
     AccountEntry,
     OrganizationEntry,
-    Origin,
     ResourcesEntry,
-    ResourceType,
     S3BucketEntry,
     SnapshotFile,
 )
-from policy_engine.snapshot.read import Input, is_authorization_details, read_file, validate
 
 __all__ = ["RESOURCE_LISTS", "AccountParts", "AuthzPart", "Merger", "OrgPart", "ResourcePart"]
 

@@ -25,16 +25,18 @@ from policy_engine.snapshot.model import (
     BUILT_IN,
     Account,
     Organization,
-    OrganizationalUnitNode,
-    OrganizationEntry,
     OrgLevel,
     OrgNodeType,
     OrgPolicy,
-    OrgPolicyType,
-    RootNode,
     SnapshotPolicy,
 )
 from policy_engine.snapshot.read import Input
+from policy_engine.snapshot.snapshot_file import (
+    OrganizationalUnitNode,
+    OrganizationEntry,
+    OrgPolicyType,
+    RootNode,
+)
 
 __all__ = ["FULL_AWS_ACCESS_ID", "RCP_FULL_AWS_ACCESS_ID", "build_organization"]
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from policy_engine.errors import Problem, join_pointer
 from policy_engine.snapshot.messages import word_list
-from policy_engine.snapshot.model import PATTERN_WORDS
+from policy_engine.snapshot.snapshot_file import PATTERN_WORDS
 
 __all__ = ["Place", "problems_from_validation_error"]
 

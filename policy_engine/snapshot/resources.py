@@ -16,15 +16,9 @@ from pydantic import BaseModel
 from policy_engine.arn import split_arn
 from policy_engine.snapshot.documents import PolicyDocuments
 from policy_engine.snapshot.merge import ResourcePart
-from policy_engine.snapshot.model import (
-    RESOURCE_POLICY_KINDS,
-    GenericResourceEntry,
-    KmsKeyEntry,
-    Resource,
-    ResourceType,
-    S3BucketEntry,
-)
+from policy_engine.snapshot.model import RESOURCE_POLICY_KINDS, Resource, ResourceType
 from policy_engine.snapshot.read import Input
+from policy_engine.snapshot.snapshot_file import GenericResourceEntry, KmsKeyEntry, S3BucketEntry
 
 __all__ = ["build_resource"]
 
