@@ -46,9 +46,10 @@ RESOURCE_LISTS: Final = MappingProxyType({
 if set(RESOURCE_LISTS) != set(ResourcesEntry.model_fields):  # pragma: no cover
     raise RuntimeError("RESOURCE_LISTS is out of date with ResourcesEntry")
 
+# What an input lacks when it is not the output of the AWS CLI command.
 _NOT_AUTHORIZATION_DETAILS: Final = (
-    "get-account-authorization-details` (no UserDetailList, GroupDetailList, RoleDetailList "
-    "or Policies)")
+    "the output of `aws iam get-account-authorization-details` (no UserDetailList, "
+    "GroupDetailList, RoleDetailList or Policies)")
 
 
 @dataclass(slots=True)
@@ -121,8 +122,7 @@ class Merger:
             self.log.problems.append(item.problem(
                 "unknown-format",
                 "this is neither a policy-engine snapshot (no `format: "
-                f"{SNAPSHOT_FORMAT}`) nor the output of `aws iam " + _NOT_AUTHORIZATION_DETAILS,
-                ""))
+                f"{SNAPSHOT_FORMAT}`) nor {_NOT_AUTHORIZATION_DETAILS}", ""))
 
     # -- snapshot files
 
@@ -172,8 +172,7 @@ class Merger:
             return None
         if not is_authorization_details(referenced.value):
             self.log.problems.append(item.problem(
-                "unknown-format", f"`{spec}` does not hold the output of `aws iam "
-                + _NOT_AUTHORIZATION_DETAILS, at))
+                "unknown-format", f"`{spec}` does not hold {_NOT_AUTHORIZATION_DETAILS}", at))
             return None
         details = validate(AuthorizationDetails, referenced, self.log)
         return AuthzPart(details, referenced, "") if details is not None else None
