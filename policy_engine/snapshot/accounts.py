@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Set
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TypeVar
 
 from policy_engine.arn import arn_account, split_arn
 from policy_engine.model.kinds import PolicyKind
@@ -36,6 +36,8 @@ from policy_engine.snapshot.model import (
 from policy_engine.snapshot.read import Input
 
 __all__ = ["build_account"]
+
+_Built = TypeVar("_Built", User, Group, Role, ManagedPolicy)
 
 
 def build_account(parts: AccountParts, boundary_arns: Set[str], docs: PolicyDocuments
@@ -115,8 +117,9 @@ class _Entities:
             self._unique(self.roles, role.role_name, self._role(role, item, pointer), item,
                          pointer + "/RoleName", "role")
 
-    def _unique(self, table: dict[str, Any], key: str, value: Any, item: Input, pointer: str,
-                what: str) -> None:
+    def _unique(self, table: dict[str, _Built], key: str, value: _Built, item: Input,
+                pointer: str, what: str) -> None:
+        """Add `value` unless its name (or ARN) is taken: then report the duplicate."""
         if key in table:
             self.docs.log.problems.append(item.problem(
                 "duplicate-entity", f"{what} `{key}` appears twice in this account's "

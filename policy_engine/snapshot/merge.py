@@ -61,6 +61,7 @@ class AuthzPart:
     prefix: str
 
     def origin(self) -> Origin:
+        """Where the details start."""
         return self.input.origin(self.prefix)
 
 
@@ -79,6 +80,8 @@ class AccountParts:
 
 @dataclass(slots=True)
 class ResourcePart:
+    """One resource entry of a snapshot file, of the type its list holds."""
+
     type: ResourceType
     entry: BaseModel
     input: Input
@@ -87,6 +90,8 @@ class ResourcePart:
 
 @dataclass(slots=True)
 class OrgPart:
+    """The organization entry of a snapshot file."""
+
     entry: OrganizationEntry
     input: Input
     pointer: str

@@ -28,6 +28,7 @@ class ProblemLog:
     sources: list[str] = field(default_factory=list)
 
     def add_source(self, source: str) -> None:
+        """Count `source` among the files read (once), for ordering problems."""
         if source not in self.sources:
             self.sources.append(source)
 

@@ -69,6 +69,7 @@ class Input:
         return Origin(self.source, pointer, *(found or (None, None)))
 
     def problem(self, code: str, message: str, pointer: str, *, at_key: bool = False) -> Problem:
+        """A problem at `pointer` in this input, located at the key or at the value."""
         return self.place(Problem(code, message, pointer, source=self.source), at_key=at_key)
 
     def place(self, problem: Problem, *, at_key: bool | None = None) -> Problem:
