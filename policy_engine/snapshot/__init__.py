@@ -16,7 +16,6 @@ from policy_engine.snapshot.load import (
     snapshot_schema,
 )
 from policy_engine.snapshot.model import (
-    SNAPSHOT_FORMAT,
     Account,
     AttachedPolicyRef,
     Group,
@@ -27,7 +26,6 @@ from policy_engine.snapshot.model import (
     OrgLevel,
     OrgNodeType,
     OrgPolicy,
-    OrgPolicyType,
     Origin,
     Principal,
     PrincipalType,
@@ -35,10 +33,10 @@ from policy_engine.snapshot.model import (
     ResourceType,
     Role,
     Snapshot,
-    SnapshotFile,
     SnapshotPolicy,
     User,
 )
+from policy_engine.snapshot.snapshot_file import SNAPSHOT_FORMAT, OrgPolicyType, SnapshotFile
 
 # `policy-engine schema --kind snapshot`
 register_schema_provider("snapshot", snapshot_schema)

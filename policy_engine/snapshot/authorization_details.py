@@ -18,6 +18,7 @@ once, into a JSON object.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Final
 from urllib.parse import unquote
@@ -112,69 +113,72 @@ class RoleLastUsed(_AwsShape):
     region: str | None = Field(None, alias="Region")
 
 
-class InstanceProfileRole(_AwsShape):
-    """`Role` inside an `InstanceProfile`: a summary; the full role is in RoleDetailList."""
+# Members that several shapes have, each spelled once. (Shared members cannot all move into
+# base classes: a base's fields come first, and the JSON Schema keeps the API's member order.)
+IamPath = Annotated[str, Field(alias="Path")]
+Arn = Annotated[str, Field(alias="Arn")]
+CreateDate = Annotated[datetime | None, Field(alias="CreateDate")]
+TagList = Annotated[tuple[Tag, ...], Field(alias="Tags")]
+AttachedPolicies = Annotated[tuple[AttachedPolicy, ...], Field(alias="AttachedManagedPolicies")]
+Boundary = Annotated[AttachedPermissionsBoundary | None, Field(alias="PermissionsBoundary")]
+InlinePolicies = tuple[InlinePolicy, ...]
 
-    path: str = Field("/", alias="Path")
+
+class _RoleFields(_AwsShape):
+    """The members of a role summary (`Role`), which RoleDetail starts with, in the API's order."""
+
+    path: IamPath = "/"
     role_name: str = Field(alias="RoleName")
     role_id: str | None = Field(None, alias="RoleId")
-    arn: str = Field(alias="Arn")
-    create_date: datetime | None = Field(None, alias="CreateDate")
+    arn: Arn
+    create_date: CreateDate = None
     assume_role_policy_document: RawPolicyDocument | None = Field(
         None, alias="AssumeRolePolicyDocument")
+
+
+class InstanceProfileRole(_RoleFields):
+    """`Role` inside an `InstanceProfile`: a summary; the full role is in RoleDetailList."""
 
 
 class InstanceProfile(_AwsShape):
-    path: str = Field("/", alias="Path")
+    path: IamPath = "/"
     instance_profile_name: str = Field(alias="InstanceProfileName")
     instance_profile_id: str | None = Field(None, alias="InstanceProfileId")
-    arn: str = Field(alias="Arn")
-    create_date: datetime | None = Field(None, alias="CreateDate")
+    arn: Arn
+    create_date: CreateDate = None
     roles: tuple[InstanceProfileRole, ...] = Field((), alias="Roles")
-    tags: tuple[Tag, ...] = Field((), alias="Tags")
+    tags: TagList = ()
 
 
 class UserDetail(_AwsShape):
-    path: str = Field("/", alias="Path")
+    path: IamPath = "/"
     user_name: str = Field(alias="UserName")
     user_id: str | None = Field(None, alias="UserId")
-    arn: str = Field(alias="Arn")
-    create_date: datetime | None = Field(None, alias="CreateDate")
-    user_policy_list: tuple[InlinePolicy, ...] = Field((), alias="UserPolicyList")
+    arn: Arn
+    create_date: CreateDate = None
+    user_policy_list: InlinePolicies = Field((), alias="UserPolicyList")
     group_list: tuple[str, ...] = Field((), alias="GroupList")
-    attached_managed_policies: tuple[AttachedPolicy, ...] = Field(
-        (), alias="AttachedManagedPolicies")
-    permissions_boundary: AttachedPermissionsBoundary | None = Field(
-        None, alias="PermissionsBoundary")
-    tags: tuple[Tag, ...] = Field((), alias="Tags")
+    attached_managed_policies: AttachedPolicies = ()
+    permissions_boundary: Boundary = None
+    tags: TagList = ()
 
 
 class GroupDetail(_AwsShape):
-    path: str = Field("/", alias="Path")
+    path: IamPath = "/"
     group_name: str = Field(alias="GroupName")
     group_id: str | None = Field(None, alias="GroupId")
-    arn: str = Field(alias="Arn")
-    create_date: datetime | None = Field(None, alias="CreateDate")
-    group_policy_list: tuple[InlinePolicy, ...] = Field((), alias="GroupPolicyList")
-    attached_managed_policies: tuple[AttachedPolicy, ...] = Field(
-        (), alias="AttachedManagedPolicies")
+    arn: Arn
+    create_date: CreateDate = None
+    group_policy_list: InlinePolicies = Field((), alias="GroupPolicyList")
+    attached_managed_policies: AttachedPolicies = ()
 
 
-class RoleDetail(_AwsShape):
-    path: str = Field("/", alias="Path")
-    role_name: str = Field(alias="RoleName")
-    role_id: str | None = Field(None, alias="RoleId")
-    arn: str = Field(alias="Arn")
-    create_date: datetime | None = Field(None, alias="CreateDate")
-    assume_role_policy_document: RawPolicyDocument | None = Field(
-        None, alias="AssumeRolePolicyDocument")
+class RoleDetail(_RoleFields):
     instance_profile_list: tuple[InstanceProfile, ...] = Field((), alias="InstanceProfileList")
-    role_policy_list: tuple[InlinePolicy, ...] = Field((), alias="RolePolicyList")
-    attached_managed_policies: tuple[AttachedPolicy, ...] = Field(
-        (), alias="AttachedManagedPolicies")
-    permissions_boundary: AttachedPermissionsBoundary | None = Field(
-        None, alias="PermissionsBoundary")
-    tags: tuple[Tag, ...] = Field((), alias="Tags")
+    role_policy_list: InlinePolicies = Field((), alias="RolePolicyList")
+    attached_managed_policies: AttachedPolicies = ()
+    permissions_boundary: Boundary = None
+    tags: TagList = ()
     role_last_used: RoleLastUsed | None = Field(None, alias="RoleLastUsed")
 
 
@@ -183,21 +187,21 @@ class PolicyVersion(_AwsShape):
     document: RawPolicyDocument | None = Field(None, alias="Document")
     version_id: str = Field(alias="VersionId")
     is_default_version: bool = Field(False, alias="IsDefaultVersion")
-    create_date: datetime | None = Field(None, alias="CreateDate")
+    create_date: CreateDate = None
 
 
 class ManagedPolicyDetail(_AwsShape):
     policy_name: str = Field(alias="PolicyName")
     policy_id: str | None = Field(None, alias="PolicyId")
-    arn: str = Field(alias="Arn")
-    path: str = Field("/", alias="Path")
+    arn: Arn
+    path: IamPath = "/"
     default_version_id: str | None = Field(None, alias="DefaultVersionId")
     attachment_count: int | None = Field(None, alias="AttachmentCount")
     permissions_boundary_usage_count: int | None = Field(
         None, alias="PermissionsBoundaryUsageCount")
     is_attachable: bool = Field(True, alias="IsAttachable")
     description: str | None = Field(None, alias="Description")
-    create_date: datetime | None = Field(None, alias="CreateDate")
+    create_date: CreateDate = None
     update_date: datetime | None = Field(None, alias="UpdateDate")
     policy_version_list: tuple[PolicyVersion, ...] = Field((), alias="PolicyVersionList")
 
@@ -215,3 +219,10 @@ class AuthorizationDetails(_AwsShape):
     policies: tuple[ManagedPolicyDetail, ...] = Field((), alias="Policies")
     is_truncated: bool = Field(False, alias="IsTruncated")
     marker: str | None = Field(None, alias="Marker")
+
+    def arns(self) -> Iterator[str]:
+        """The ARNs of the users, groups, roles and managed policies, in that order."""
+        yield from (user.arn for user in self.user_detail_list)
+        yield from (group.arn for group in self.group_detail_list)
+        yield from (role.arn for role in self.role_detail_list)
+        yield from (policy.arn for policy in self.policies)

@@ -1,22 +1,13 @@
-"""The snapshot file (external form) and the loaded `Snapshot` (internal form).
+"""The loaded `Snapshot` (internal form): accounts, entities, organization and resources.
 
-The snapshot file is our documented format (`"format": "policy-engine-snapshot/1"`, JSON or
-YAML): accounts with their IAM data (the output of `aws iam get-account-authorization-details`
-inline, or the path of a file holding it), the organization tree with its SCPs and RCPs,
-resources with their policies and tags, and identity providers. The pydantic models below
-define it (`extra="forbid"`: an unknown key is an error naming its path) and produce its
-JSON Schema. Policy documents stay raw JSON here; the loader validates each one with
-`parse_policy` under the kind it is used as.
-
-The loaded form is plain frozen dataclasses: typed, immutable, with every lookup built once
-by `policy_engine.snapshot.load`. Entities compare by identity (each exists once per
-snapshot), so they can be used as dictionary keys.
+Plain frozen dataclasses: typed, immutable, with every lookup built once at load time
+(`policy_engine.snapshot.build`). Entities compare by identity (each exists once per
+snapshot), so they can be used as dictionary keys. The file format they are loaded from is
+`policy_engine.snapshot.snapshot_file`.
 
 Sources: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
-(FullAWSAccess and inheritance), orgs_manage_policies_rcps.html (RCPFullAWSAccess),
-orgs_reference_limits.html; Organizations API reference for the id patterns (Organization,
-Root, OrganizationalUnit, PolicySummary); IAM User Guide reference_policies_condition-keys.html
-for aws:PrincipalOrgPaths.
+(SCPs do not restrict the management account); IAM User Guide
+reference_policies_condition-keys.html for aws:PrincipalOrgPaths.
 """
 
 from __future__ import annotations
@@ -26,203 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Annotated, Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
-
+from policy_engine.arn import arn_segments
 from policy_engine.errors import Problem
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
-from policy_engine.snapshot.authorization_details import AuthorizationDetails, RoleLastUsed
-
-SNAPSHOT_FORMAT: Final = "policy-engine-snapshot/1"
-
-# ----------------------------------------------------------------- snapshot file: values
-
-# Each pattern with the words used when a value does not match it.
-ACCOUNT_ID_PATTERN: Final = r"^\d{12}$"
-ORGANIZATION_ID_PATTERN: Final = r"^o-[a-z0-9]{10,32}$"
-ROOT_ID_PATTERN: Final = r"^r-[0-9a-z]{4,32}$"
-OU_ID_PATTERN: Final = r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"
-ORG_POLICY_ID_PATTERN: Final = r"^p-[0-9a-zA-Z_]{8,128}$"
-PROVIDER_ARN_PATTERN: Final = r"^arn:[a-z-]+:iam::\d{12}:(saml-provider|oidc-provider)/.+$"
-PATTERN_WORDS: Final = MappingProxyType({
-    ACCOUNT_ID_PATTERN: "account id (12 digits, written as text)",
-    ORGANIZATION_ID_PATTERN: "organization id (`o-` and 10 to 32 lowercase letters or digits)",
-    ROOT_ID_PATTERN: "root id (`r-` and 4 to 32 lowercase letters or digits)",
-    OU_ID_PATTERN: "organizational unit id (such as `ou-ab12-cd34ef56`)",
-    ORG_POLICY_ID_PATTERN: "organization policy id (such as `p-FullAWSAccess` or "
-                           "`p-examplepolicyid111`)",
-    PROVIDER_ARN_PATTERN: "identity provider ARN (`arn:aws:iam::ACCOUNT:saml-provider/NAME` "
-                          "or `arn:aws:iam::ACCOUNT:oidc-provider/HOST`)",
-})
-
-AccountId = Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN, description="12-digit account id")]
-OrganizationId = Annotated[str, Field(pattern=ORGANIZATION_ID_PATTERN)]
-RootId = Annotated[str, Field(pattern=ROOT_ID_PATTERN)]
-OuId = Annotated[str, Field(pattern=OU_ID_PATTERN)]
-OrgPolicyId = Annotated[str, Field(pattern=ORG_POLICY_ID_PATTERN)]
-ProviderArn = Annotated[str, Field(pattern=PROVIDER_ARN_PATTERN)]
-Tags = Annotated[dict[str, str], Field(description="tag key -> value")]
-RawDocument = Annotated[
-    dict[str, Any],
-    WithJsonSchema({"type": "object", "description": "an IAM policy document "
-                    "(`Version`, `Statement`), validated for the kind of policy it is"}),
-]
-
-
-class OrgPolicyType(StrEnum):
-    SCP = "SCP"
-    RCP = "RCP"
-
-
-class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _details_form(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "path"
-    if isinstance(value, dict):
-        return "inline"
-    return None
-
-
-AuthorizationDetailsSpec = Annotated[
-    Annotated[str, Tag("path")] | Annotated[AuthorizationDetails, Tag("inline")],
-    Discriminator(
-        _details_form,
-        custom_error_type="details_form",
-        custom_error_message="should be the path of a file holding the output of "
-                             "`aws iam get-account-authorization-details`, or that output "
-                             "inline as an object",
-    ),
-]
-
-
-class AccountEntry(_Closed):
-    """One AWS account: its IAM data and identity providers."""
-
-    id: AccountId
-    name: str | None = None
-    authorization_details: AuthorizationDetailsSpec | None = Field(
-        None, description="the output of `aws iam get-account-authorization-details` "
-        "inline, or the path of a file holding it (relative to this file)")
-    identity_providers: tuple[ProviderArn, ...] = Field(
-        (), description="SAML and OIDC provider ARNs that trust policies may name")
-
-
-class OrgAccountNode(_Closed):
-    """An account placed in the organization tree, with the policies attached to it."""
-
-    id: AccountId
-    policies: tuple[OrgPolicyId, ...] = Field(
-        (), description="ids of the SCPs and RCPs attached directly to the account")
-
-
-class OrganizationalUnitNode(_Closed):
-    id: OuId
-    name: str
-    policies: tuple[OrgPolicyId, ...] = ()
-    accounts: tuple[OrgAccountNode, ...] = ()
-    organizational_units: tuple[OrganizationalUnitNode, ...] = ()
-
-
-class RootNode(_Closed):
-    id: RootId
-    policies: tuple[OrgPolicyId, ...] = ()
-    accounts: tuple[OrgAccountNode, ...] = ()
-    organizational_units: tuple[OrganizationalUnitNode, ...] = ()
-
-
-class OrgPolicyEntry(_Closed):
-    name: str
-    type: OrgPolicyType
-    description: str | None = None
-    document: RawDocument
-
-
-class OrganizationEntry(_Closed):
-    """The tree, root first. Attachments are explicit: nothing is attached implicitly.
-
-    While a policy type is enabled AWS keeps at least one policy of that type attached to
-    the root, every OU and every account (FullAWSAccess for SCPs, RCPFullAWSAccess for RCPs,
-    which cannot be detached); the loader checks the same. `p-FullAWSAccess` and
-    `p-RCPFullAWSAccess` are known without being listed in `policies`.
-    """
-
-    id: OrganizationId
-    management_account: AccountId
-    policy_types: tuple[OrgPolicyType, ...] = Field(
-        (OrgPolicyType.SCP,), description="the policy types enabled in the organization")
-    root: RootNode
-    policies: dict[OrgPolicyId, OrgPolicyEntry] = Field(
-        default_factory=dict, description="policy id -> the SCP or RCP")
-
-
-class S3BucketEntry(_Closed):
-    name: str
-    account: AccountId = Field(description="the account that owns the bucket")
-    region: str | None = None
-    policy: RawDocument | None = None
-    tags: Tags = Field(default_factory=dict)
-
-
-class KmsKeyEntry(_Closed):
-    arn: str
-    policy: RawDocument = Field(description="the key policy (every KMS key has one)")
-    aliases: tuple[str, ...] = Field((), description="`alias/NAME`, or alias ARNs")
-    tags: Tags = Field(default_factory=dict)
-
-
-class ArnResourceEntry(_Closed):
-    arn: str
-    policy: RawDocument | None = None
-    tags: Tags = Field(default_factory=dict)
-
-
-class LambdaLayerVersionEntry(_Closed):
-    arn: str = Field(description="`arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`")
-    policy: RawDocument | None = None
-
-
-class GenericResourceEntry(_Closed):
-    arn: str
-    type: str = Field(description="the resource type, such as `glue:catalog`")
-    account: AccountId | None = Field(
-        None, description="the owner; required when the ARN carries no account")
-    policy: RawDocument | None = None
-    tags: Tags = Field(default_factory=dict)
-
-
-class ResourcesEntry(_Closed):
-    s3_buckets: tuple[S3BucketEntry, ...] = ()
-    kms_keys: tuple[KmsKeyEntry, ...] = ()
-    sqs_queues: tuple[ArnResourceEntry, ...] = ()
-    sns_topics: tuple[ArnResourceEntry, ...] = ()
-    lambda_functions: tuple[ArnResourceEntry, ...] = ()
-    lambda_layer_versions: tuple[LambdaLayerVersionEntry, ...] = ()
-    secretsmanager_secrets: tuple[ArnResourceEntry, ...] = ()
-    ecr_repositories: tuple[ArnResourceEntry, ...] = ()
-    other: tuple[GenericResourceEntry, ...] = ()
-
-
-class SnapshotFile(_Closed):
-    """A policy-engine snapshot: several accounts, their organization and resources."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              title="policy-engine snapshot")
-
-    schema_: str | None = Field(None, alias="$schema",
-                                description="optional, for editors that validate")
-    format: Literal["policy-engine-snapshot/1"]
-    description: str | None = None
-    accounts: tuple[AccountEntry, ...] = ()
-    organization: OrganizationEntry | None = None
-    resources: ResourcesEntry = Field(default_factory=ResourcesEntry)
-
-
-# ---------------------------------------------------------------------- loaded snapshot
+from policy_engine.snapshot.authorization_details import RoleLastUsed
+from policy_engine.snapshot.snapshot_file import OrgPolicyType
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,12 +143,13 @@ class AttachedPolicyRef:
     origin: Origin
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Group:
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
+class _Entity:
+    """What users, groups and roles have in common (keyword arguments only)."""
+
     account: str
     name: str
     arn: str
-    group_id: str | None
     path: str
     inline_policies: tuple[SnapshotPolicy, ...]
     attached_policies: tuple[AttachedPolicyRef, ...]
@@ -354,7 +157,12 @@ class Group:
     origin: Origin
 
     def __repr__(self) -> str:
-        return f"Group({self.arn!r})"
+        return f"{type(self).__name__}({self.arn!r})"
+
+
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True, repr=False)
+class Group(_Entity):
+    group_id: str | None
 
 
 class PrincipalType(StrEnum):
@@ -362,33 +170,31 @@ class PrincipalType(StrEnum):
     ROLE = "role"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class User:
-    account: str
-    name: str
-    arn: str
-    user_id: str | None
-    path: str
-    inline_policies: tuple[SnapshotPolicy, ...]
-    attached_policies: tuple[AttachedPolicyRef, ...]
-    group_names: tuple[str, ...]
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True, repr=False)
+class _PrincipalEntity(_Entity):
+    """What users and roles have beyond groups."""
+
     permissions_boundary: AttachedPolicyRef | None
     tags: Mapping[str, str]
-    create_date: datetime | None
-    origin: Origin
+
+    type: ClassVar[PrincipalType]
+
+    @property
+    def short_name(self) -> str:
+        """`user/NAME` or `role/NAME`."""
+        return f"{self.type.value}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True, repr=False)
+class User(_PrincipalEntity):
+    user_id: str | None
+    group_names: tuple[str, ...]
 
     type: ClassVar[PrincipalType] = PrincipalType.USER
 
     @property
-    def short_name(self) -> str:
-        return f"user/{self.name}"
-
-    @property
     def unique_id(self) -> str | None:
         return self.user_id
-
-    def __repr__(self) -> str:
-        return f"User({self.arn!r})"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -400,28 +206,14 @@ class InstanceProfile:
     role_names: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Role:
-    account: str
-    name: str
-    arn: str
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True, repr=False)
+class Role(_PrincipalEntity):
     role_id: str | None
-    path: str
     trust_policy: SnapshotPolicy | None
-    inline_policies: tuple[SnapshotPolicy, ...]
-    attached_policies: tuple[AttachedPolicyRef, ...]
-    permissions_boundary: AttachedPolicyRef | None
-    tags: Mapping[str, str]
     instance_profiles: tuple[InstanceProfile, ...]
     last_used: RoleLastUsed | None
-    create_date: datetime | None
-    origin: Origin
 
     type: ClassVar[PrincipalType] = PrincipalType.ROLE
-
-    @property
-    def short_name(self) -> str:
-        return f"role/{self.name}"
 
     @property
     def unique_id(self) -> str | None:
@@ -430,9 +222,6 @@ class Role:
     @property
     def is_service_linked(self) -> bool:
         return self.path.startswith("/aws-service-role/")
-
-    def __repr__(self) -> str:
-        return f"Role({self.arn!r})"
 
 
 Principal = User | Role
@@ -699,7 +488,7 @@ class Snapshot:
         found = self.resources.get(arn)
         if found is not None:
             return found
-        parts = arn.split(":", 5)
+        parts = arn_segments(arn)
         if len(parts) != 6:
             return None
         service, resource = parts[2], parts[5]
@@ -720,7 +509,7 @@ class Snapshot:
 
 
 def _policy_account(arn: str) -> str | None:
-    parts = arn.split(":", 5)
+    parts = arn_segments(arn)
     if len(parts) == 6 and parts[4] and parts[4] != "aws":
         return parts[4]
     return None
