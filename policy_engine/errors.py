@@ -53,12 +53,16 @@ class ProblemCode(StrEnum):
     UNKNOWN_VERSION = "unknown-version"
     UNKNOWN_POLICY = "unknown-policy"
     UNKNOWN_PRINCIPAL = "unknown-principal"
+    AMBIGUOUS_PRINCIPAL = "ambiguous-principal"
+    INCONSISTENT_VERSION = "inconsistent-version"
+    MANAGEMENT_ACCOUNT_NOT_PLACED = "management-account-not-placed"
     DUPLICATE_ACCOUNT = "duplicate-account"
     DUPLICATE_ENTITY = "duplicate-entity"
     DUPLICATE_RESOURCE = "duplicate-resource"
     DUPLICATE_UNIT = "duplicate-unit"
     DUPLICATE_ATTACHMENT = "duplicate-attachment"
     CONFLICTING_DUPLICATE = "conflicting-duplicate"
+    TRUNCATED = "truncated"
     MISSING_GROUP = "missing-group"
     MISSING_BOUNDARY = "missing-boundary"
     MISSING_MANAGED_POLICY = "missing-managed-policy"
@@ -88,6 +92,10 @@ class Problem:
     line: int | None = None
     column: int | None = None
     source: str = "<input>"
+
+    def __post_init__(self) -> None:
+        # One vocabulary: a code outside ProblemCode is a bug of ours, caught where made.
+        object.__setattr__(self, "code", ProblemCode(self.code))
 
     @property
     def path(self) -> str:

@@ -9,17 +9,17 @@ a problem to show.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from policy_engine.errors import PolicyEngineError, Problem
+from policy_engine.pydantic_errors import problems_from_validation_error
 from policy_engine.snapshot.authorization_details import AUTHORIZATION_DETAILS_KEYS
 from policy_engine.snapshot.messages import ProblemLog
 from policy_engine.snapshot.model import Origin
-from policy_engine.snapshot.problems import problems_from_validation_error
+from policy_engine.snapshot.snapshot_file import PATTERN_WORDS
 from policy_engine.source import SourceDocument, guess_format, load_json_text, load_text
 
 __all__ = [
@@ -36,9 +36,6 @@ EAGER_LOCATION_CHARS: Final = 8 * 1024 * 1024
 MAX_FILE_CHARS: Final = 1 << 31
 
 # Problems about a key itself (rather than its value) point at the key's line and column.
-_AT_KEY_CODES: Final = frozenset({"unknown-element", "duplicate-key", "forbidden-element",
-                                  "conflicting-elements", "unknown-operator"})
-
 _T = TypeVar("_T", bound=BaseModel)
 
 
@@ -77,13 +74,7 @@ class Input:
         if problem.line is not None or problem.source != self.source:
             return problem
         document = self._located()
-        if document is None:
-            return problem
-        if at_key is None:
-            at_key = problem.code in _AT_KEY_CODES
-        found = document.locate_key(problem.pointer) if at_key else None
-        found = found or document.nearest(problem.pointer)
-        return replace(problem, line=found[0], column=found[1]) if found else problem
+        return problem if document is None else document.place(problem, at_key=at_key)
 
 
 def read_file(path: Path, log: ProblemLog, *,
@@ -145,6 +136,7 @@ def validate(model: type[_T], item: Input, log: ProblemLog) -> _T | None:
     try:
         return model.model_validate(item.value)
     except ValidationError as error:
-        log.problems.extend(problems_from_validation_error(error, item.value, model,
-                                                           item.problem))
+        log.problems.extend(problems_from_validation_error(
+            error, item.value, model, source=item.source, pattern_words=PATTERN_WORDS,
+            place=lambda problem, at_key: item.place(problem, at_key=at_key)))
         return None

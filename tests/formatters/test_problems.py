@@ -77,7 +77,7 @@ def test_json_problems_carry_code_message_pointer_path_line_column_source() -> N
 
 def test_json_keeps_non_ascii_text_readable() -> None:
     report = FileReport("naïve.json", "identity", "given with --kind",
-                        (Problem("x", "`Ünïcode` is wrong", source="naïve.json"),))
+                        (Problem("invalid-value", "`Ünïcode` is wrong", source="naïve.json"),))
     text = render_json([report])
     assert "naïve.json" in text and "\\u" not in text
     assert json.loads(text)[0]["problems"][0]["message"] == "`Ünïcode` is wrong"
@@ -110,14 +110,14 @@ def test_a_problem_without_source_text_has_no_excerpt(plain: Plain) -> None:
 
 
 def test_a_problem_without_a_column_points_at_the_start_of_its_line(plain: Plain) -> None:
-    problem = Problem("c", "m", line=2, source="f.json")
+    problem = Problem("invalid-value", "m", line=2, source="f.json")
     lines = _lines(plain, render_problem(problem, "first\nsecond\n"))
-    assert lines == ["f.json:2:1: m  [c]", "    2 | second", "      | ^"]
+    assert lines == ["f.json:2:1: m  [invalid-value]", "    2 | second", "      | ^"]
 
 
 def test_long_source_lines_are_clipped() -> None:
     text = '{"Sid": "' + "x" * 500 + '"}'
-    problem = Problem("c", "m", line=1, column=3, source="f.json")
+    problem = Problem("invalid-value", "m", line=1, column=3, source="f.json")
     excerpt_line = render_problem(problem, text).plain.splitlines()[1]
     assert excerpt_line == "    1 | " + text[:200] + "…"
 

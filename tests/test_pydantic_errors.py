@@ -1,4 +1,7 @@
-"""`problems_from_validation_error`: pydantic errors in the project's terms, placed by callers."""
+"""`problems_from_validation_error`: pydantic errors in the project's terms, placed by callers.
+
+One pipeline for every input model; the snapshot file's model is the richest test bed.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +11,21 @@ import pytest
 from pydantic import ValidationError
 
 from policy_engine.errors import Problem
-from policy_engine.snapshot.problems import problems_from_validation_error
-from policy_engine.snapshot.snapshot_file import SnapshotFile
+from policy_engine.pydantic_errors import problems_from_validation_error
+from policy_engine.snapshot.snapshot_file import PATTERN_WORDS, SnapshotFile
 
 
 def _problems(raw: Any) -> list[tuple[str, str, str, bool]]:
     placed: list[tuple[str, str, str, bool]] = []
 
-    def place(code: str, message: str, pointer: str, *, at_key: bool) -> Problem:
-        placed.append((code, message, pointer, at_key))
-        return Problem(code, message, pointer)
+    def place(problem: Problem, at_key: bool) -> Problem:
+        placed.append((problem.code, problem.message, problem.pointer, at_key))
+        return problem
 
     with pytest.raises(ValidationError) as error:
         SnapshotFile.model_validate(raw)
-    problems = problems_from_validation_error(error.value, raw, SnapshotFile, place)
+    problems = problems_from_validation_error(error.value, raw, SnapshotFile, source="s.json",
+                                              place=place, pattern_words=PATTERN_WORDS)
     assert [(p.code, p.message, p.pointer) for p in problems] == [t[:3] for t in placed]
     return placed
 
