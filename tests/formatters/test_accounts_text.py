@@ -30,7 +30,7 @@ def _rows(plain: Plain, table: Table) -> list[list[str]]:
 def test_who_can(resolver: Resolver, plain: Plain) -> None:
     grants = who_can(resolver, "s3:GetObject", REPORT, ACCOUNT)
     table = accounts_text.render_who_can("s3:GetObject", REPORT, grants)
-    assert table.title == f"who can s3:GetObject on {REPORT}"
+    assert str(table.title) == f"who can s3:GetObject on {REPORT}"
     assert table.caption is None
     rows = _rows(plain, table)
     assert rows[0] == ["principal", "decided by", "granting statements"]
@@ -49,7 +49,7 @@ def test_who_can_nobody(plain: Plain) -> None:
 def test_what_can(resolver: Resolver, plain: Plain) -> None:
     report = what_can(resolver, "user/alice", REPORT, service="s3", resource_account=ACCOUNT)
     table = accounts_text.render_what_can(report)
-    assert table.title == f"what {ALICE} can do on {REPORT}"
+    assert str(table.title) == f"what {ALICE} can do on {REPORT}"
     assert table.caption == (f"1 of {report.considered} catalogue actions allowed; "
                              "0 explicitly denied")
     assert _rows(plain, table) == [["action", "access level", "decided by"],
@@ -59,7 +59,7 @@ def test_what_can(resolver: Resolver, plain: Plain) -> None:
 def test_assume_paths(resolver: Resolver, plain: Plain) -> None:
     start = resolver.caller("user/alice")
     table = accounts_text.render_assume_paths(start.display, assume_paths(resolver, start))
-    assert table.title == f"role assumption paths from {ALICE}"
+    assert str(table.title) == f"role assumption paths from {ALICE}"
     rows = _rows(plain, table)
     assert rows[0] == ["hops", "path", "how each hop is allowed"]
     assert rows[1][:2] == ["1", f"{ALICE} → {DEPLOYER}"]
@@ -70,7 +70,7 @@ def test_assume_paths(resolver: Resolver, plain: Plain) -> None:
 
 def test_check(checks: CheckReport, plain: Plain) -> None:
     table = accounts_text.render_check(checks)
-    assert table.title == "checks in checks.whatif"
+    assert str(table.title) == "checks in checks.whatif"
     assert table.caption == "1/2 assertions hold"
     rows = _rows(plain, table)
     assert rows[0] == ["line", "question", "expected", "decision", "result"]

@@ -1,0 +1,101 @@
+"""Text renderings at 80 and 200 columns: no identifier is ever cut short.
+
+A table cell too narrow for an ARN or an action folds it onto the next lines; joining a
+column's lines back (whitespace removed) must give every principal, action, policy name and
+resource whole, and no `…` may appear anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from policy_engine.analysis.assume_paths import assume_paths
+from policy_engine.analysis.check import run_checks
+from policy_engine.analysis.resolve import Resolver
+from policy_engine.analysis.what_can import what_can
+from policy_engine.analysis.who_can import who_can
+from policy_engine.case import load_case
+from policy_engine.engine.evaluate import evaluate
+from policy_engine.formatters import accounts_text, decision_text
+
+AssertWhole = Callable[[list[str], str], None]
+
+EXAMPLES = Path(__file__).parents[2] / "policy_engine" / "examples"
+ORG = EXAMPLES / "org" / "snapshot.yaml"
+WIDTHS = (80, 200)
+REPOSITORY = "arn:aws:ecr:us-east-1:111122223333:repository/report-generator"
+BREAK_GLASS = "arn:aws:iam::111122223333:role/break-glass"
+WEBSITE = "arn:aws:s3:::example-public-website/index.html"
+# `:secret:` is also an emoji code, which rich would print as a picture in a string.
+SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-password-AbCdEf"
+
+
+@pytest.fixture(scope="module")
+def org() -> Resolver:
+    from policy_engine.snapshot import load_snapshot
+
+    return Resolver(load_snapshot([ORG]))
+
+
+def _render(renderable: object, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("action", "resource"), [
+    ("ecr:BatchGetImage", REPOSITORY), ("sts:AssumeRole", BREAK_GLASS),
+    ("s3:GetObject", WEBSITE), ("secretsmanager:GetSecretValue", SECRET)])
+def test_who_can(org: Resolver, width: int, action: str, resource: str,
+                 assert_whole: AssertWhole) -> None:
+    grants = who_can(org, action, resource)
+    text = _render(accounts_text.render_who_can(action, resource, grants), width)
+    names = [g.caller.display for g in grants]
+    policies = [name for g in grants for _, name, _ in g.granting_statements]
+    assert len(grants) > 1 and policies
+    assert_whole([action, resource, *names, *policies], text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_what_can(org: Resolver, width: int, assert_whole: AssertWhole) -> None:
+    report = what_can(org, "111122223333:role/OrganizationAccountAccessRole", service="s3")
+    assert len(report.allowed) > 50
+    text = _render(accounts_text.render_what_can(report), width)
+    assert_whole([report.principal, *(item.action.full_name for item in report.allowed)], text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_assume_paths(org: Resolver, width: int, assert_whole: AssertWhole) -> None:
+    start = org.caller("user/dev-alice")
+    paths = assume_paths(org, start)
+    text = _render(accounts_text.render_assume_paths(start.display, paths), width)
+    roles = [hop.role.arn for path in paths for hop in path.hops]
+    assert_whole(["444455556666:user/dev-alice", *roles], text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_check(org: Resolver, width: int, assert_whole: AssertWhole) -> None:
+    from policy_engine.whatif import parse_script
+
+    path = EXAMPLES / "org" / "assertions.whatif"
+    report = run_checks(org, parse_script(path.read_text(encoding="utf-8"), source=str(path)))
+    text = _render(accounts_text.render_check(report), width)
+    assert_whole([outcome.text for outcome in report.outcomes], text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_simulate_table(width: int, assert_whole: AssertWhole) -> None:
+    paths = sorted((EXAMPLES / "demo").glob("*.json"))
+    cases = [(str(path), load_case(path)) for path in paths if path.name != "demo.json"]
+    results = [(source, evaluate(case.request, case.policies)) for source, case in cases]
+    text = _render(decision_text.render_table(results), width)
+    identifiers = [part for source, result in results
+                   for part in (source, result.request.principal.text, result.request.action,
+                                result.request.resource)]
+    assert_whole(identifiers, text)
