@@ -1,6 +1,8 @@
 """Rich renderings of who-can, what-can, assume-paths and check reports.
 
 No identifier is ever cut short, whatever the terminal's width (`formatters.tables`).
+Principals are named one way in all of them: `ACCOUNT:user/NAME`, `ACCOUNT:role/NAME` and
+`ACCOUNT:root` (`principal_name`); the JSON output keeps full ARNs.
 """
 
 from __future__ import annotations
@@ -16,13 +18,35 @@ from policy_engine.formatters import tables
 from policy_engine.formatters.decision_text import DECISION_STYLE
 
 
+def principal_name(name: str) -> str:
+    """The text output's name for a principal given as an IAM or STS ARN, else `name` as is.
+
+    `arn:aws:iam::111122223333:root` -> `111122223333:root`; an IAM user or role ARN ->
+    `ACCOUNT:user/NAME` or `ACCOUNT:role/NAME` (its path left out, as for the snapshot's
+    principals); an assumed-role ARN -> `ACCOUNT:role/NAME as session SESSION`.
+    """
+    parts = name.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[3] or not parts[4]:
+        return name
+    service, account, rest = parts[2], parts[4], parts[5]
+    kind, _, path_and_name = rest.partition("/")
+    if service == "iam" and rest == "root":
+        return f"{account}:root"
+    if service == "iam" and kind in ("user", "role") and path_and_name:
+        return f"{account}:{kind}/{path_and_name.rsplit('/', 1)[-1]}"
+    if service == "sts" and kind == "assumed-role" and path_and_name.count("/") == 1:
+        role, session = path_and_name.split("/")
+        return f"{account}:role/{role} as session {session}"
+    return name
+
+
 def render_who_can(action: str, resource: str, grants: list[Grant]) -> Table:
     table = tables.table(f"who can {action} on {resource}",
                          "principal", "decided by", "granting statements")
     for grant in grants:
         statements = "\n".join(f"{role} {name} {sid}"
                                for role, name, sid in grant.granting_statements)
-        tables.add_row(table, grant.caller.display,
+        tables.add_row(table, principal_name(grant.caller.display),
                        grant.result.verdict.gate.value,
                        statements or grant.result.verdict.reason)
     if not grants:
@@ -31,8 +55,8 @@ def render_who_can(action: str, resource: str, grants: list[Grant]) -> Table:
 
 
 def render_what_can(report: WhatCanReport) -> Table:
-    table = tables.table(f"what {report.principal} can do on {report.resource}",
-                         "action", "access level", "decided by")
+    table = tables.table(f"what {principal_name(report.principal)} can do on "
+                         f"{report.resource}", "action", "access level", "decided by")
     for item in report.allowed:
         tables.add_row(table, item.action.full_name, item.action.access_level,
                        item.verdict.gate.value)
@@ -42,11 +66,12 @@ def render_what_can(report: WhatCanReport) -> Table:
 
 
 def render_assume_paths(start: str, paths: list[AssumePath]) -> Table:
+    start = principal_name(start)
     table = tables.table(f"role assumption paths from {start}",
                          "hops", "path", "how each hop is allowed")
     table.columns[0].justify = "right"
     for path in paths:
-        chain = " → ".join([start, *(hop.role.arn for hop in path.hops)])
+        chain = " → ".join([start, *(principal_name(hop.role.arn) for hop in path.hops)])
         how = "\n".join(f"{hop.action}: {hop.result.verdict.reason}" for hop in path.hops)
         tables.add_row(table, str(len(path.hops)), chain, how)
     if not paths:

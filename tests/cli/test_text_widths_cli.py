@@ -32,9 +32,15 @@ def test_who_can(width: int, assert_whole: AssertWhole) -> None:
     args = ["who-can", "ecr:BatchGetImage", REPOSITORY, *ENV]
     allowed = json.loads(_run(200, *args, "--format", "json"))["allowed"]
     text = _run(width, *args)
-    assert_whole([*(grant["display"] for grant in allowed),
+    assert_whole(["111122223333:role/OrganizationAccountAccessRole",
+                  "444455556666:role/OrganizationAccountAccessRole",
+                  "111122223333:root", "444455556666:root",
                   *(s["policy"] for grant in allowed for s in grant["granting_statements"])],
                  text)
+    assert "arn:aws:iam::" not in text
+    # JSON keeps full ARNs
+    assert {g["principal"] for g in allowed} >= {"arn:aws:iam::111122223333:root",
+                                                 "arn:aws:iam::444455556666:root"}
 
 
 @pytest.mark.parametrize("width", [80, 200])

@@ -35,7 +35,7 @@ def test_who_can(resolver: Resolver, plain: Plain) -> None:
     rows = _rows(plain, table)
     assert rows[0] == ["principal", "decided by", "granting statements"]
     assert [ALICE, "identity", "identity alice-inline ReadReports"] in rows
-    root = next(row for row in rows if row[0] == f"arn:aws:iam::{ACCOUNT}:root")
+    root = next(row for row in rows if row[0] == f"{ACCOUNT}:root")
     assert root[1] == "root" and root[2]  # no statement grants: the reason is shown
 
 
@@ -62,7 +62,7 @@ def test_assume_paths(resolver: Resolver, plain: Plain) -> None:
     assert str(table.title) == f"role assumption paths from {ALICE}"
     rows = _rows(plain, table)
     assert rows[0] == ["hops", "path", "how each hop is allowed"]
-    assert rows[1][:2] == ["1", f"{ALICE} → {DEPLOYER}"]
+    assert rows[1][:2] == ["1", f"{ALICE} → {ACCOUNT}:role/deployer"]
     assert rows[1][2].startswith("sts:AssumeRole: ")
     empty = accounts_text.render_assume_paths(ALICE, [])
     assert empty.caption == "no chain of role assumptions found"

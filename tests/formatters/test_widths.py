@@ -56,10 +56,22 @@ def test_who_can(org: Resolver, width: int, action: str, resource: str,
                  assert_whole: AssertWhole) -> None:
     grants = who_can(org, action, resource)
     text = _render(accounts_text.render_who_can(action, resource, grants), width)
-    names = [g.caller.display for g in grants]
+    names = [accounts_text.principal_name(g.caller.display) for g in grants]
     policies = [name for g in grants for _, name, _ in g.granting_statements]
     assert len(grants) > 1 and policies
     assert_whole([action, resource, *names, *policies], text)
+
+
+def test_who_can_names_every_principal_the_same_way(org: Resolver) -> None:
+    """Roles, users and roots alike as ACCOUNT:kind/NAME and ACCOUNT:root, never an ARN."""
+    grants = who_can(org, "ecr:BatchGetImage", REPOSITORY)
+    text = _render(accounts_text.render_who_can("ecr:BatchGetImage", REPOSITORY, grants), 200)
+    principals = [line.split("│")[1].strip() for line in text.splitlines()
+                  if line.startswith("│") and line.split("│")[1].strip()]
+    assert principals == ["111122223333:role/break-glass",
+                          "111122223333:role/OrganizationAccountAccessRole",
+                          "444455556666:role/OrganizationAccountAccessRole",
+                          "111122223333:root", "444455556666:root"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -75,8 +87,10 @@ def test_assume_paths(org: Resolver, width: int, assert_whole: AssertWhole) -> N
     start = org.caller("user/dev-alice")
     paths = assume_paths(org, start)
     text = _render(accounts_text.render_assume_paths(start.display, paths), width)
-    roles = [hop.role.arn for path in paths for hop in path.hops]
+    roles = [accounts_text.principal_name(hop.role.arn) for path in paths for hop in path.hops]
+    assert roles and "444455556666:role/deployer" in roles
     assert_whole(["444455556666:user/dev-alice", *roles], text)
+    assert "arn:aws:iam::" not in text
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -99,3 +113,15 @@ def test_simulate_table(width: int, assert_whole: AssertWhole) -> None:
                    for part in (source, result.request.principal.text, result.request.action,
                                 result.request.resource)]
     assert_whole(identifiers, text)
+
+
+def test_principal_name() -> None:
+    name = accounts_text.principal_name
+    assert name("arn:aws:iam::111122223333:root") == "111122223333:root"
+    assert name("arn:aws:iam::111122223333:role/ops/deployer") == "111122223333:role/deployer"
+    assert name("arn:aws:iam::111122223333:user/john") == "111122223333:user/john"
+    assert name("arn:aws:sts::111122223333:assumed-role/deployer/ci") == \
+        "111122223333:role/deployer as session ci"
+    for unchanged in ("111122223333:role/deployer", "anonymous (*)", "s3.amazonaws.com",
+                      "arn:aws:iam::111122223333:saml-provider/Okta"):
+        assert name(unchanged) == unchanged
