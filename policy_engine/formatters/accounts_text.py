@@ -7,6 +7,7 @@ Principals are named one way in all of them: `ACCOUNT:user/NAME`, `ACCOUNT:role/
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -54,15 +55,38 @@ def render_who_can(action: str, resource: str, grants: list[Grant]) -> Table:
     return table
 
 
-def render_what_can(report: WhatCanReport) -> Table:
-    table = tables.table(f"what {principal_name(report.principal)} can do on "
-                         f"{report.resource}", "action", "access level", "decided by")
+# Catalogue access levels in the order a reader scans them, least power first.
+_ACCESS_LEVELS = ("List", "Read", "Write", "Tagging, Write", "Permissions management, Write")
+
+
+def render_what_can(report: WhatCanReport) -> Group:
+    """The actions allowed, by service, then by access level and deciding gate.
+
+    A principal with `"Action": "*"` is allowed some 20,000 catalogue actions: one table
+    row each is slow to render and long to read. Here each service gets a heading with its
+    count, and each access level one paragraph of action names, packed to the terminal's
+    width. Names are kept whole (`s3:GetObject`), so they can be searched for.
+    """
+    services: dict[str, dict[tuple[str, str], list[str]]] = {}
     for item in report.allowed:
-        tables.add_row(table, item.action.full_name, item.action.access_level,
-                       item.verdict.gate.value)
-    table.caption = (f"{len(report.allowed)} of {report.considered} catalogue actions allowed; "
-                     f"{report.explicitly_denied} explicitly denied")
-    return table
+        action = item.action
+        levels = services.setdefault(action.service, {})
+        levels.setdefault((action.access_level, item.verdict.gate.value), []).append(
+            action.full_name)
+    order = {level: index for index, level in enumerate(_ACCESS_LEVELS)}
+    parts: list[RenderableType] = [
+        Text(f"what {principal_name(report.principal)} can do on {report.resource}",
+             style="bold"),
+        Text(f"{len(report.allowed)} of {report.considered} catalogue actions allowed; "
+             f"{report.explicitly_denied} explicitly denied")]
+    for service, levels in sorted(services.items()):
+        count = sum(len(names) for names in levels.values())
+        parts.append(Text(f"\n{service}: {count} allowed", style="bold"))
+        for (level, gate), names in sorted(
+                levels.items(), key=lambda g: (order.get(g[0][0], len(order)), g[0])):
+            parts.append(tables.PackedWords(
+                f"  {level} — decided by {gate} ({len(names)}): ", sorted(names)))
+    return Group(*parts)
 
 
 def render_assume_paths(start: str, paths: list[AssumePath]) -> Table:

@@ -53,3 +53,14 @@ def test_simulate(width: int, assert_whole: AssertWhole) -> None:
     text = _run(width, "simulate", *cases)
     assert_whole([*cases, *(r["explanation"]["request"][k] for r in results
                             for k in ("principal", "action", "resource"))], text)
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_what_can(width: int, assert_whole: AssertWhole) -> None:
+    args = ["what-can", "111122223333:role/OrganizationAccountAccessRole", "--service", "s3",
+            *ENV]
+    allowed = json.loads(_run(200, *args, "--format", "json"))["allowed"]
+    text = _run(width, *args)
+    assert len(allowed) > 50
+    assert_whole([a["action"] for a in allowed], text)
+    assert all(len(line) <= width for line in text.splitlines())

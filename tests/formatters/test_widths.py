@@ -83,6 +83,41 @@ def test_what_can(org: Resolver, width: int, assert_whole: AssertWhole) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_what_can_groups_actions_by_service_access_level_and_gate(org: Resolver,
+                                                                  width: int) -> None:
+    report = what_can(org, "111122223333:role/OrganizationAccountAccessRole")
+    lines = _render(accounts_text.render_what_can(report), width).splitlines()
+    assert lines[:2] == [f"what {report.principal} can do on *",
+                         f"{len(report.allowed)} of {report.considered} catalogue actions "
+                         f"allowed; {report.explicitly_denied} explicitly denied"]
+    assert all(len(line) <= width for line in lines)
+    services: dict[str, int] = {}
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    key: tuple[str, str, str] = ("", "", "")
+    for line in lines[2:]:
+        if line and not line.startswith(" "):  # `s3: 120 allowed`
+            service, count = line.split(": ")
+            services[service] = int(count.removesuffix(" allowed"))
+        elif line.startswith("  ") and not line.startswith("    "):
+            label, _, names = line.partition("): ")
+            level, _, gate = label.strip().partition(" — decided by ")
+            gate, _, count = gate.partition(" (")
+            key = (service, level, gate)
+            groups[key] = names.split()
+            assert int(count) > 0
+        elif line.strip():  # a line of names, continued
+            groups[key] += line.split()
+    expected: dict[tuple[str, str, str], list[str]] = {}
+    for item in report.allowed:
+        expected.setdefault((item.action.service, item.action.access_level,
+                             item.verdict.gate.value), []).append(item.action.full_name)
+    assert {k: sorted(v) for k, v in expected.items()} == groups
+    assert services == {s: sum(len(v) for k, v in groups.items() if k[0] == s)
+                        for s in services}
+    assert list(services) == sorted(services)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_assume_paths(org: Resolver, width: int, assert_whole: AssertWhole) -> None:
     start = org.caller("user/dev-alice")
     paths = assume_paths(org, start)
