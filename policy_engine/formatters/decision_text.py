@@ -9,6 +9,7 @@ from rich.tree import Tree
 
 from policy_engine.engine.evaluate import EvaluationResult
 from policy_engine.engine.result import Decision, PolicyTrace, StatementTrace
+from policy_engine.formatters import tables
 
 DECISION_STYLE = {Decision.ALLOWED: "bold green", Decision.EXPLICIT_DENY: "bold red",
                   Decision.IMPLICIT_DENY: "bold yellow"}
@@ -64,15 +65,15 @@ def _statement_text(statement: StatementTrace, deciding: bool) -> Text:
 
 
 def render_table(results: list[tuple[str, EvaluationResult]]) -> Table:
-    table = Table(title="simulation")
-    for column in ("case", "principal", "action", "resource", "decision", "decided by"):
-        table.add_column(column)
+    table = tables.table("simulation", "case", "principal", "action", "resource", "decision",
+                         "decided by")
     for source, result in results:
         request = result.request
         verdict = result.verdict
-        table.add_row(source, request.principal.text, request.action, request.resource,
-                      Text(verdict.decision.value, style=DECISION_STYLE[verdict.decision]),
-                      verdict.gate.value)
+        tables.add_row(table, source, request.principal.text, request.action,
+                       request.resource,
+                       Text(verdict.decision.value, style=DECISION_STYLE[verdict.decision]),
+                       verdict.gate.value)
     return table
 
 

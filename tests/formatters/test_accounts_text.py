@@ -30,12 +30,12 @@ def _rows(plain: Plain, table: Table) -> list[list[str]]:
 def test_who_can(resolver: Resolver, plain: Plain) -> None:
     grants = who_can(resolver, "s3:GetObject", REPORT, ACCOUNT)
     table = accounts_text.render_who_can("s3:GetObject", REPORT, grants)
-    assert table.title == f"who can s3:GetObject on {REPORT}"
+    assert str(table.title) == f"who can s3:GetObject on {REPORT}"
     assert table.caption is None
     rows = _rows(plain, table)
     assert rows[0] == ["principal", "decided by", "granting statements"]
     assert [ALICE, "identity", "identity alice-inline ReadReports"] in rows
-    root = next(row for row in rows if row[0] == f"arn:aws:iam::{ACCOUNT}:root")
+    root = next(row for row in rows if row[0] == f"{ACCOUNT}:root")
     assert root[1] == "root" and root[2]  # no statement grants: the reason is shown
 
 
@@ -48,21 +48,22 @@ def test_who_can_nobody(plain: Plain) -> None:
 
 def test_what_can(resolver: Resolver, plain: Plain) -> None:
     report = what_can(resolver, "user/alice", REPORT, service="s3", resource_account=ACCOUNT)
-    table = accounts_text.render_what_can(report)
-    assert table.title == f"what {ALICE} can do on {REPORT}"
-    assert table.caption == (f"1 of {report.considered} catalogue actions allowed; "
-                             "0 explicitly denied")
-    assert _rows(plain, table) == [["action", "access level", "decided by"],
-                                   ["s3:GetObject", "Read", "identity"]]
+    lines = plain(accounts_text.render_what_can(report)).splitlines()
+    assert [line.rstrip() for line in lines] == [
+        f"what {ALICE} can do on {REPORT}",
+        f"1 of {report.considered} catalogue actions allowed; 0 explicitly denied",
+        "",
+        "s3: 1 allowed",
+        "  Read — decided by identity (1): s3:GetObject"]
 
 
 def test_assume_paths(resolver: Resolver, plain: Plain) -> None:
     start = resolver.caller("user/alice")
     table = accounts_text.render_assume_paths(start.display, assume_paths(resolver, start))
-    assert table.title == f"role assumption paths from {ALICE}"
+    assert str(table.title) == f"role assumption paths from {ALICE}"
     rows = _rows(plain, table)
     assert rows[0] == ["hops", "path", "how each hop is allowed"]
-    assert rows[1][:2] == ["1", f"{ALICE} → {DEPLOYER}"]
+    assert rows[1][:2] == ["1", f"{ALICE} → {ACCOUNT}:role/deployer"]
     assert rows[1][2].startswith("sts:AssumeRole: ")
     empty = accounts_text.render_assume_paths(ALICE, [])
     assert empty.caption == "no chain of role assumptions found"
@@ -70,7 +71,7 @@ def test_assume_paths(resolver: Resolver, plain: Plain) -> None:
 
 def test_check(checks: CheckReport, plain: Plain) -> None:
     table = accounts_text.render_check(checks)
-    assert table.title == "checks in checks.whatif"
+    assert str(table.title) == "checks in checks.whatif"
     assert table.caption == "1/2 assertions hold"
     rows = _rows(plain, table)
     assert rows[0] == ["line", "question", "expected", "decision", "result"]
