@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from policy_engine.case import (
+    MAX_CASE_BYTES,
     CasePolicies,
     CaseRequest,
     case_shape,
@@ -31,6 +33,36 @@ from policy_engine.request_checks import question_problems, resource_warning
 from policy_engine.shape import compile_shape_check
 
 _DECODER = json.JSONDecoder()
+# A line is one case; a case is at most MAX_CASE_BYTES. A longer line (or a stream with no
+# newline at all, such as /dev/zero) is one error, read through without being kept.
+MAX_LINE_BYTES = MAX_CASE_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class OverlongLine:
+    """A line longer than MAX_LINE_BYTES, skipped: only its length is kept."""
+
+    length: int
+
+
+def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE_BYTES
+                  ) -> Iterator[bytes | OverlongLine]:
+    """The handle's lines, each at most `limit` bytes; longer ones as `OverlongLine`."""
+    readline = handle.readline
+    while True:
+        line = readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or (line.endswith(b"\n") and len(line) == limit + 1):
+            yield line
+            continue
+        length = len(line)
+        while not line.endswith(b"\n"):
+            line = readline(1 << 20)
+            if not line:
+                break
+            length += len(line)
+        yield OverlongLine(length)
 _CACHE_LIMIT = 1024
 
 
@@ -54,13 +86,16 @@ class BatchItem:
     error: PolicyEngineError | None
 
 
-def evaluate_lines(lines: Iterable[str | bytes], *, source: str = "<batch>",
+def evaluate_lines(lines: Iterable[str | bytes | OverlongLine], *, source: str = "<batch>",
                    now: datetime | None = None, first_line: int = 1) -> Iterator[BatchItem]:
     """One item per non-blank line; lines read from a file come as bytes and are decoded
     one at a time, so a line that is not UTF-8 is that line's error alone."""
     moment = now or datetime.now(UTC)
     cache = _PolicySetCache()
     for number, line in enumerate(lines, first_line):
+        if type(line) is OverlongLine:
+            yield BatchItem(number, None, _overlong(line, source, number))
+            continue
         if not line or line.isspace():  # isspace stops at the first other character
             continue
         if type(line) is bytes:
@@ -76,6 +111,12 @@ def evaluate_lines(lines: Iterable[str | bytes], *, source: str = "<batch>",
             yield BatchItem(number, None, _on_line(error, number))
             continue
         yield BatchItem(number, result, None)
+
+
+def _overlong(line: OverlongLine, source: str, number: int) -> PolicyEngineError:
+    return CaseError(Problem(ProblemCode.OVERSIZE, f"the line is {line.length:,} bytes long; "
+                             f"a case is at most {MAX_LINE_BYTES:,}",
+                             source=f"{source}:{number}"))
 
 
 def _not_utf8(error: UnicodeDecodeError, source: str, number: int) -> PolicyEngineError:
@@ -213,7 +254,8 @@ def evaluate_file(path: str, *, explain: bool = False, now: datetime | None = No
     """Every case's rendered result (or error), in input order, in this process."""
     moment = now or datetime.now(UTC)
     with open(path, "rb") as handle:
-        yield from _render_items(evaluate_lines(handle, source=path, now=moment), explain)
+        yield from _render_items(evaluate_lines(bounded_lines(handle), source=path,
+                                                now=moment), explain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +274,7 @@ def write_batch(path: str, out: TextIO, err: TextIO, *, jobs: int = 1,
     moment = now or datetime.now(UTC)
     if jobs <= 1:
         with open(path, "rb") as handle:
-            items = evaluate_lines(handle, source=path, now=moment)
+            items = evaluate_lines(bounded_lines(handle), source=path, now=moment)
             return _write_items(items, out, err, explain, expect, path)
     return _write_parallel(path, jobs, explain, expect, moment, out, err)
 
@@ -264,6 +306,18 @@ def _write_items(items: Iterable[BatchItem], out: TextIO, err: TextIO, explain: 
 
 def _write_worker(path: str, chunk: _Chunk, explain: bool, expect: str | None,
                   now: datetime, output: str) -> None:
+    # A bug of ours in a worker must reach the user as one line, like anywhere else, not
+    # as multiprocessing's traceback: say what failed in a file and exit non-zero.
+    try:
+        _write_worker_part(path, chunk, explain, expect, now, output)
+    except Exception as error:
+        with open(output + ".fail", "w", encoding="utf-8") as failure:
+            failure.write(f"{type(error).__name__}: {error}")
+        sys.exit(1)
+
+
+def _write_worker_part(path: str, chunk: _Chunk, explain: bool, expect: str | None,
+                       now: datetime, output: str) -> None:
     with open(path, "rb") as handle:
         first_line = 1 + _count_newlines(handle, chunk.start)
     with open(output + ".out", "w", encoding="utf-8") as out, \
@@ -296,7 +350,10 @@ def _write_parallel(path: str, jobs: int, explain: bool, expect: str | None,
         for process in workers:
             process.join()
         if any(process.exitcode != 0 for process in workers):
-            raise CaseError(Problem(ProblemCode.INTERNAL_ERROR, "a batch worker failed",
+            failure = next((Path(o + ".fail").read_text(encoding="utf-8") for o in outputs
+                            if Path(o + ".fail").exists()), "it stopped")
+            raise CaseError(Problem(ProblemCode.INTERNAL_ERROR,
+                                    f"a batch worker failed ({failure}); please report it",
                                     source=path))
         totals = [0, 0, 0]
         for output in outputs:
@@ -360,14 +417,14 @@ def _count_newlines(handle: object, length: int) -> int:
     return count
 
 
-def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[bytes]:
+def _chunk_lines(path: str, chunk: _Chunk) -> Iterator[bytes | OverlongLine]:
     with open(path, "rb") as handle:
         handle.seek(chunk.start)
         position = chunk.start
-        for raw in handle:
+        for raw in bounded_lines(handle):
             if position >= chunk.stop:
                 break
-            position += len(raw)
+            position += raw.length if isinstance(raw, OverlongLine) else len(raw)
             yield raw
 
 

@@ -23,7 +23,10 @@ from policy_engine.model.policy import PolicyDocument
 from policy_engine.parse import ParsedPolicy, parse_policy
 from policy_engine.pydantic_errors import ErrorSite, Worded, clip, problems_from_validation_error
 from policy_engine.request_checks import question_problems, resource_warning
-from policy_engine.source import SourceDocument, load_text
+from policy_engine.source import FileReadError, SourceDocument, load_text, read_bounded
+
+# A case holds a handful of policies, each at most a few KiB under AWS's quotas.
+MAX_CASE_BYTES = 16 * 1024 * 1024
 
 ContextScalar = Annotated[StrictBool | StrictInt | StrictFloat | StrictStr,
                           Field(union_mode="left_to_right")]
@@ -72,11 +75,13 @@ def load_case(path: str | Path, *, now: datetime | None = None) -> Case:
     """Read and compile a case file; every problem is a CaseError naming file and path."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise CaseError(Problem(ProblemCode.UNREADABLE, f"cannot read the file: {reason}",
-                                source=source)) from None
+        data = read_bounded(Path(path), max_bytes=MAX_CASE_BYTES, what="case file")
+        text = data.decode("utf-8")
+    except FileReadError as error:
+        raise CaseError(error.problems) from None
+    except UnicodeDecodeError as error:
+        raise CaseError(Problem(ProblemCode.INVALID_CHARACTER, "the file is not UTF-8 text "
+                                f"(byte {error.start} cannot be decoded)", source=source)) from None
     return parse_case_text(text, source=source, now=now)
 
 

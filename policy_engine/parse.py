@@ -25,17 +25,25 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from policy_engine.errors import InputReadError, PolicyEngineError, PolicyValidationError, Problem
+from policy_engine.errors import (
+    InputReadError,
+    PolicyEngineError,
+    PolicyValidationError,
+    Problem,
+    ProblemCode,
+)
 from policy_engine.model.kinds import DEFAULT_QUOTAS, KindRules, PolicyKind, Quotas, rules_for
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.source import (
     DEFAULT_MAX_CHARS,
     DEFAULT_MAX_DEPTH,
+    FileReadError,
     Format,
     Location,
     SourceDocument,
     load_text,
     oversize_problem,
+    read_bounded,
 )
 from policy_engine.validation import RULES, DocumentView, Finding, Scope
 
@@ -206,14 +214,13 @@ def read_policy_text(path: Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     """The file's text (UTF-8, optional BOM); oversize files are refused before reading."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > 4 * max_chars:  # more bytes than max_chars characters can take in UTF-8
-            raise PolicyValidationError(oversize_problem(size, max_chars, source))
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputReadError(Problem(code="unreadable",
-                                     message=f"cannot read the file: {error.strerror or error}",
-                                     source=source)) from None
+        # More bytes than max_chars characters can take in UTF-8 are refused unread.
+        data = read_bounded(path, max_bytes=4 * max_chars, what="policy file",
+                            oversize=lambda size: oversize_problem(size, max_chars, source))
+    except FileReadError as error:
+        if error.problems[0].code is ProblemCode.OVERSIZE:
+            raise PolicyValidationError(error.problems) from None
+        raise InputReadError(error.problems) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -74,11 +75,16 @@ def _run_batch(path: Path, expect: Decision | None, explain: bool, jobs: int) ->
     from policy_engine.batch import write_batch
 
     try:
-        size = path.stat().st_size
+        info = path.stat()
         path.open("rb").close()
     except OSError as error:
         raise CaseError(Problem("unreadable", f"cannot read the file: {error.strerror}",
                                 source=str(path))) from None
+    # A batch may stream from a pipe; a device such as /dev/zero would never end.
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        raise CaseError(Problem("unreadable", "not a regular file or a pipe; give the path "
+                                "of a JSONL file", source=str(path)))
+    size = info.st_size if stat.S_ISREG(info.st_mode) else 0
     if jobs == 0:
         jobs = (os.cpu_count() or 1) if size > 4 * 1024 * 1024 else 1
     summary = write_batch(str(path), sys.stdout, sys.stderr, jobs=jobs, explain=explain,

@@ -9,18 +9,27 @@ a problem to show.
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from policy_engine.errors import PolicyEngineError, Problem
+from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
 from policy_engine.pydantic_errors import problems_from_validation_error
 from policy_engine.snapshot.authorization_details import AUTHORIZATION_DETAILS_KEYS
 from policy_engine.snapshot.messages import ProblemLog
 from policy_engine.snapshot.model import Origin
 from policy_engine.snapshot.snapshot_file import PATTERN_WORDS
-from policy_engine.source import SourceDocument, guess_format, load_json_text, load_text
+from policy_engine.source import (
+    FileReadError,
+    SourceDocument,
+    guess_format,
+    load_json_text,
+    load_text,
+    read_bounded,
+)
 
 __all__ = [
     "EAGER_LOCATION_CHARS",
@@ -33,6 +42,16 @@ __all__ = [
 ]
 
 EAGER_LOCATION_CHARS: Final = 8 * 1024 * 1024
+# Far above any real account's authorization details (the 50 MB benchmark loads in
+# seconds), and a bound: `--env /dev/zero` or a runaway file must not eat the machine.
+DEFAULT_MAX_SNAPSHOT_BYTES: Final = 512 * 1024 * 1024
+MAX_BYTES_VARIABLE: Final = "POLICY_ENGINE_MAX_SNAPSHOT_BYTES"
+
+
+def max_snapshot_bytes() -> int:
+    """The size bound for one snapshot file: the environment's setting, else the default."""
+    configured = os.environ.get(MAX_BYTES_VARIABLE, "")
+    return int(configured) if configured.isdigit() else DEFAULT_MAX_SNAPSHOT_BYTES
 MAX_FILE_CHARS: Final = 1 << 31
 
 # Problems about a key itself (rather than its value) point at the key's line and column.
@@ -82,16 +101,19 @@ def read_file(path: Path, log: ProblemLog, *,
     """The file's input, or None with its problem logged (at `referenced_at` if named there)."""
     source = str(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        reason = (error.strerror or str(error)).lower()
+        data = read_bounded(path, max_bytes=max_snapshot_bytes(), what="snapshot file",
+                            limit_hint=f"set {MAX_BYTES_VARIABLE} to read more")
+    except FileReadError as error:
+        problem = error.problems[0]
+        if problem.code is ProblemCode.UNREADABLE:
+            problem = replace(problem, code=ProblemCode.MISSING_FILE)
         if referenced_at is not None:
             parent, pointer = referenced_at
-            log.problems.append(parent.problem(
-                "missing-file", f"cannot read `{source}`: {reason}", pointer))
-        else:
-            log.problems.append(Problem("missing-file", f"cannot read the file: {reason}",
-                                        source=source))
+            message = problem.message.replace("cannot read the file", f"cannot read `{source}`")
+            if not message.startswith("cannot read"):
+                message = f"`{source}`: {message}"
+            problem = parent.problem(problem.code, message, pointer)
+        log.problems.append(problem)
         return None
     try:
         text = data.decode("utf-8-sig")
