@@ -11,7 +11,7 @@ aws:ResourceOrgID, aws:ResourceOrgPaths, aws:userid.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
@@ -22,8 +22,11 @@ from policy_engine.model.policy import PolicyDocument
 from policy_engine.snapshot import Principal, Role, Snapshot, SnapshotPolicy, User
 from policy_engine.whatif import PrincipalRef, Question
 
-DENY_ALL = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Deny", "Action": "*", "Resource": "*"}]})
+# A permissions boundary the snapshot references but does not hold stands in as a policy
+# with no statement: it allows nothing, so the boundary gate implicitly denies whatever it
+# would have to allow, and it can never explicitly deny (access_policies_boundaries.html).
+EMPTY_POLICY = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": []})
+MISSING_SUFFIX = " (not in the snapshot)"
 DEFAULT_SESSION_NAME = "session"
 
 
@@ -57,6 +60,7 @@ class Target:
     account: str | None
     policy: CompiledPolicy | None
     context: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 class Resolver:
@@ -69,7 +73,7 @@ class Resolver:
         self._callers: dict[tuple[str, str | None], Caller] = {}
         self._org_levels: dict[tuple[str, str], tuple[tuple[CompiledPolicy, ...], ...] | None]
         self._org_levels = {}
-        self._deny_all = compile_policy(DENY_ALL, name="missing-permissions-boundary")
+        self._missing: dict[str, CompiledPolicy] = {}
 
     # -- policies ---------------------------------------------------------------------
 
@@ -79,6 +83,15 @@ class Resolver:
             found = (policy, compile_policy(policy.document, name=policy.name))
             self._compiled[id(policy)] = found
         return found[1]
+
+    def missing_policy(self, arn: str) -> CompiledPolicy:
+        """The stand-in for a managed policy the snapshot lacks: no statement, named so the
+        explanation says it is missing."""
+        found = self._missing.get(arn)
+        if found is None:
+            name = arn.rsplit("/", 1)[-1] + MISSING_SUFFIX
+            found = self._missing[arn] = compile_policy(EMPTY_POLICY, name=name)
+        return found
 
     def org_levels(self, account: str | None, kind: str
                    ) -> tuple[tuple[CompiledPolicy, ...], ...] | None:
@@ -189,10 +202,12 @@ class Resolver:
         if entity.permissions_boundary is not None:
             found = snapshot.boundary_of(entity)
             if found is None:
-                # Leaving a missing boundary out could only overstate access.
-                boundary = self._deny_all
-                notes.append(f"the permissions boundary {entity.permissions_boundary.arn} is "
-                             "not in the snapshot; treated as allowing nothing")
+                # Leaving it out would over-state access; a Deny would invent one.
+                arn = entity.permissions_boundary.arn
+                boundary = self.missing_policy(arn)
+                notes.append(f"the permissions boundary {arn} is not in the snapshot: it is "
+                             "treated as allowing nothing, so what it would have to allow "
+                             "is implicitly denied")
             else:
                 boundary = self.compiled(found)
         context: dict[str, object] = {f"aws:PrincipalTag/{k}": v
@@ -282,8 +297,14 @@ class Resolver:
 
     def evaluate(self, caller: Caller, action: str, target: Target,
                  context: Mapping[str, object] | None = None) -> EvaluationResult:
-        return evaluate(self.request(caller, action, target, context),
-                        self.policy_set(caller, target))
+        """The engine's decision, with what the snapshot could not tell added as notes."""
+        result = evaluate(self.request(caller, action, target, context),
+                          self.policy_set(caller, target))
+        notes = caller.notes + target.notes
+        if not notes:
+            return result
+        verdict = replace(result.verdict, notes=result.verdict.notes + notes)
+        return replace(result, verdict=verdict)
 
     def ask(self, question: Question, *, source: str = "<expr>") -> EvaluationResult:
         """Answer a question; errors point at the question's line and column in `source`."""
