@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from policy_engine.arn import is_account_id
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
@@ -28,6 +29,10 @@ from policy_engine.whatif import PrincipalRef, Question
 EMPTY_POLICY = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": []})
 MISSING_SUFFIX = " (not in the snapshot)"
 DEFAULT_SESSION_NAME = "session"
+# How to name the account of a resource whose ARN has none, in an expression and on the
+# command line.
+IN_ACCOUNT_FIX = "write `in account ACCOUNT` after the resource"
+OPTION_FIX = "give `--resource-account ACCOUNT`"
 
 
 class ResolutionError(PolicyEngineError):
@@ -262,14 +267,51 @@ class Resolver:
                           {f"aws:ResourceTag/{k}": v for k, v in role.tags.items()})
         governing = snapshot.resource_for(resource)
         if governing is None:
-            return Target(resource, resource_account, None,
-                          self._resource_context(resource_account or parts[4]
-                                                     if len(parts) == 6 else None))
+            account, notes = self.resource_account(resource, resource_account)
+            return Target(resource, account, None, self._resource_context(account), notes)
         context: dict[str, object] = {f"aws:ResourceTag/{k}": v
                                       for k, v in governing.tags.items()}
         context.update(self._resource_context(governing.account))
         policy = self.compiled(governing.policy) if governing.policy else None
         return Target(resource, governing.account, policy, context)
+
+    def known_accounts(self) -> tuple[str, ...]:
+        """Every account the snapshot holds or its organization lists, sorted."""
+        accounts = set(self.snapshot.accounts)
+        organization = self.snapshot.organization
+        if organization is not None:
+            accounts.update(organization.paths)
+        return tuple(sorted(accounts))
+
+    def resource_account(self, resource: str, given: str | None = None, *,
+                         fix: str = IN_ACCOUNT_FIX, source: str = "<expr>"
+                         ) -> tuple[str | None, tuple[str, ...]]:
+        """The account that owns `resource`, and a note when it had to be assumed.
+
+        The account given, the one in the ARN, the one of the snapshot resource that
+        governs it, or, for an ARN without one (S3, Route 53...), the snapshot's only
+        account. With several, which one cannot be guessed: same-account and
+        cross-account requests are decided differently
+        (reference_policies_evaluation-logic-cross-account.html), so the error says how
+        to name it (`fix`).
+        """
+        if given is not None or resource == "*":
+            return given, ()
+        parts = resource.split(":", 5)
+        if len(parts) != 6 or parts[4]:
+            return (parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None), ()
+        governing = self.snapshot.resource_for(resource)
+        if governing is not None:
+            return governing.account, ()
+        accounts = self.known_accounts()
+        if len(accounts) == 1:
+            return accounts[0], (f"`{resource}` names no account; it is taken to be in the "
+                                 f"snapshot's only account, {accounts[0]}",)
+        held = f"which holds several accounts ({', '.join(accounts)})" if accounts else \
+            "which holds no account"
+        raise ResolutionError(Problem(
+            "missing-element", f"`{resource}` names no account and is not a resource in the "
+            f"snapshot, {held}; {fix}", source=source))
 
     # -- requests ---------------------------------------------------------------------
 

@@ -124,7 +124,9 @@ def who_can_command(
     from policy_engine.analysis.who_can import who_can
 
     _check_action(action)
-    grants = who_can(_resolver(env), action, resource, resource_account)
+    resolver = _resolver(env)
+    grants = who_can(resolver, action, resource,
+                     _resource_account(resolver, resource, resource_account))
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
@@ -141,14 +143,18 @@ def what_can_command(
     env: EnvOption,
     resource: Annotated[str, typer.Argument(help="Resource ARN (default: *)")] = "*",
     service: Annotated[str | None, typer.Option(help="Only this service prefix.")] = None,
-    resource_account: Annotated[str | None, typer.Option()] = None,
+    resource_account: Annotated[str | None, typer.Option(
+        help="Account of a resource whose ARN names none (an S3 bucket not in the snapshot).")
+    ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
 ) -> None:
     """Every catalogue action PRINCIPAL is allowed on RESOURCE (or on `*`)."""
     from policy_engine.analysis.what_can import what_can
 
-    report = what_can(_resolver(env), principal, resource, service=service,
-                      resource_account=resource_account)
+    resolver = _resolver(env)
+    account = _resource_account(resolver, resource, resource_account)
+    report = what_can(resolver, principal, resource, service=service,
+                      resource_account=account)
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
@@ -189,6 +195,32 @@ def assume_paths_command(
         from policy_engine.formatters import accounts_text
 
         _print(accounts_text.render_assume_paths(start.display, paths))
+
+
+def _resource_account(resolver, resource: str, given: str | None) -> str | None:
+    """The RESOURCE argument checked as a question's resource is, and its account: the one
+    given, in the ARN, or assumed (a note on stderr says so)."""
+    from policy_engine.analysis.resolve import OPTION_FIX
+    from policy_engine.arn import is_account_id
+    from policy_engine.whatif import resource_problem
+
+    problem = resource_problem(resource)
+    if problem is not None:
+        raise InputReadError(Problem("invalid-arn", problem, source="RESOURCE"))
+    if given is not None:
+        in_arn = resource.split(":", 5)[4] if resource.count(":") >= 5 else ""
+        if not is_account_id(given):
+            raise InputReadError(Problem("invalid-value", f"`{given}` is not an account id "
+                                         "(12 digits expected)", source="--resource-account"))
+        if in_arn and in_arn != given:
+            raise InputReadError(Problem("invalid-value", f"`{given}` contradicts the account "
+                                         f"`{in_arn}` in the resource ARN",
+                                         source="--resource-account"))
+    account, notes = resolver.resource_account(resource, given, fix=OPTION_FIX,
+                                               source="RESOURCE")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return account
 
 
 def _check_action(action: str) -> None:
