@@ -38,6 +38,21 @@ class CheckReport:
     def passed(self) -> bool:
         return not self.failures
 
+    @property
+    def asserted(self) -> int:
+        """How many items are `expect` lines (the rest are bare questions)."""
+        return sum(o.assertion is not None for o in self.outcomes)
+
+    @property
+    def note(self) -> str | None:
+        """What to say instead of `0/0 assertions hold` when nothing is asserted."""
+        if self.asserted:
+            return None
+        count = len(self.outcomes)
+        answered = f"{count} question{'' if count == 1 else 's'} answered" if count else \
+            "no question either"
+        return f"{self.source} has no `expect` lines: {answered}, nothing asserted"
+
 
 def run_checks(resolver: Resolver, script: Script) -> CheckReport:
     outcomes = []

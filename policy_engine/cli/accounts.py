@@ -175,7 +175,7 @@ def assume_paths_command(
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
 ) -> None:
     """Chains of sts:AssumeRole* a principal can walk, each hop checked on both sides."""
-    from policy_engine.analysis.assume_paths import assume_paths
+    from policy_engine.analysis.assume_paths import search_assume_paths
 
     resolver = _resolver(env)
     start = resolver.caller(principal)
@@ -186,15 +186,20 @@ def assume_paths_command(
             raise InputReadError(Problem("unknown-principal", f"`{to}` is not a role in the "
                                          "snapshot", source="--to"))
         target_arn = target.arn
-    paths = assume_paths(resolver, start, to=target_arn, max_hops=max_hops)
+    search = search_assume_paths(resolver, start, to=target_arn, max_hops=max_hops)
+    paths = list(search.paths)
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
-        print(accounts_json.render_assume_paths(start.display, paths))
+        print(accounts_json.render_assume_paths(start.display, paths, search.blocked))
     else:
         from policy_engine.formatters import accounts_text
 
         _print(accounts_text.render_assume_paths(start.display, paths))
+        if not paths and search.blocked is not None:
+            from rich.text import Text
+
+            _print(Text(accounts_text.describe_blocked(start.display, search.blocked)))
 
 
 def _resource_account(resolver, resource: str, given: str | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-from policy_engine.analysis.assume_paths import AssumePath
+from policy_engine.analysis.assume_paths import AssumePath, BlockedHop
 from policy_engine.analysis.check import CheckReport
 from policy_engine.analysis.what_can import WhatCanReport
 from policy_engine.analysis.who_can import Grant
@@ -30,15 +30,31 @@ def render_what_can(report: WhatCanReport) -> str:
                                    for a in report.allowed]}, indent=2)
 
 
-def render_assume_paths(start: str, paths: list[AssumePath]) -> str:
-    return json.dumps({"from": start, "paths": [
+def render_assume_paths(start: str, paths: list[AssumePath],
+                        blocked: BlockedHop | None = None) -> str:
+    body: dict[str, object] = {"from": start, "paths": [
         {"hops": [{"from": h.from_display, "role": h.role.arn, "action": h.action,
                    "decided_by": h.result.verdict.gate.value, "reason": h.result.verdict.reason}
-                  for h in path.hops]} for path in paths]}, indent=2)
+                  for h in path.hops]} for path in paths]}
+    if not paths and blocked is not None:
+        verdict = blocked.result.verdict
+        role, name, sid = blocked.deciding_statement or (None, None, None)
+        body["blocked"] = {
+            "hop": blocked.number, "reached": [{"from": h.from_display, "role": h.role.arn}
+                                               for h in blocked.reached],
+            "principal": blocked.caller, "role": blocked.role, "action": blocked.action,
+            "decision": verdict.decision.value, "decided_by": verdict.gate.value,
+            "policy_role": role, "policy": name, "statement": sid or None,
+            "reason": verdict.reason}
+    return json.dumps(body, indent=2)
 
 
 def render_check(report: CheckReport) -> str:
-    return json.dumps({"source": report.source, "passed": report.passed, "results": [
+    body: dict[str, object] = {"source": report.source, "passed": report.passed,
+                               "assertions": report.asserted}
+    if report.note is not None:
+        body["note"] = report.note
+    return json.dumps({**body, "results": [
         {"line": o.line, "question": o.text, "expected": o.expected,
          "decision": o.result.decision.value, "passed": o.passed,
          "decided_by": o.result.verdict.gate.value, "reason": o.result.verdict.reason}

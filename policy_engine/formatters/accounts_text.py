@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from policy_engine.analysis.assume_paths import AssumePath
+from policy_engine.analysis.assume_paths import AssumePath, BlockedHop
 from policy_engine.analysis.check import CheckReport
 from policy_engine.analysis.what_can import WhatCanReport
 from policy_engine.analysis.who_can import Grant
@@ -53,6 +53,19 @@ def render_assume_paths(start: str, paths: list[AssumePath]) -> Table:
     return table
 
 
+def describe_blocked(start: str, blocked: BlockedHop) -> str:
+    """One line under an empty table: the hop that blocked the nearest chain, and why."""
+    verdict = blocked.result.verdict
+    chain = " → ".join([start, *(hop.role.arn for hop in blocked.reached)])
+    by = ""
+    if blocked.deciding_statement is not None:
+        role, name, sid = blocked.deciding_statement
+        by = f" by {role} `{name}`" + (f" statement {sid}" if sid else "")
+    return (f"nearest chain: {chain} ✗ {blocked.role}, blocked at hop {blocked.number}: "
+            f"{blocked.caller} {blocked.action} → {verdict.decision.value}{by} "
+            f"({verdict.gate.value}: {verdict.reason})")
+
+
 def render_check(report: CheckReport) -> Table:
     table = Table(title=f"checks in {report.source}")
     for column in ("line", "question", "expected", "decision", "result"):
@@ -66,5 +79,5 @@ def render_check(report: CheckReport) -> Table:
                       Text(decision.value, style=DECISION_STYLE[decision]), result)
     failed = len(report.failures)
     asserted = sum(o.expected is not None for o in report.outcomes)
-    table.caption = f"{asserted - failed}/{asserted} assertions hold"
+    table.caption = report.note or f"{asserted - failed}/{asserted} assertions hold"
     return table
