@@ -15,6 +15,8 @@ class CheckOutcome:
     text: str
     assertion: Assertion | None  # None for a bare question
     result: EvaluationResult
+    # An Allow for a caller outside the snapshot holds only if its own account allows it.
+    allowed_if: str | None = None
 
     @property
     def expected(self) -> str | None:
@@ -59,7 +61,9 @@ def run_checks(resolver: Resolver, script: Script) -> CheckReport:
     for item in script.items:
         question: Question = item.question if isinstance(item, Assertion) else item
         result = resolver.ask(question, source=script.source)
+        allowed_if = resolver.caller(question.principal).allowed_if if result.allowed \
+            else None
         outcomes.append(CheckOutcome(question.line, question.text,
                                      item if isinstance(item, Assertion) else None,
-                                     result))
+                                     result, allowed_if))
     return CheckReport(script.source, tuple(outcomes))

@@ -27,6 +27,11 @@ from policy_engine.whatif import PrincipalRef, Question
 # with no statement: it allows nothing, so the boundary gate implicitly denies whatever it
 # would have to allow, and it can never explicitly deny (access_policies_boundaries.html).
 EMPTY_POLICY = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": []})
+# The identity side of a caller outside the snapshot: unknown, so assumed to allow. Its
+# answers are reported as "allowed if its own account allows it", never as plain Allows.
+ASSUMED_ALLOW = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+ANY_OUTSIDER = "any principal of another account"
 MISSING_SUFFIX = " (not in the snapshot)"
 DEFAULT_SESSION_NAME = "session"
 # How to name the account of a resource whose ARN has none, in an expression and on the
@@ -51,6 +56,13 @@ class Caller:
     boundary: CompiledPolicy | None = None
     context: Mapping[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # For a caller outside the snapshot, what an Allow for it depends on ("account X
+    # allows it"): its own account's policies are unknown and assumed to allow.
+    allowed_if: str | None = None
+
+    @property
+    def is_outside(self) -> bool:
+        return self.allowed_if is not None
 
     @property
     def is_role(self) -> bool:
@@ -79,6 +91,7 @@ class Resolver:
         self._org_levels: dict[tuple[str, str], tuple[tuple[CompiledPolicy, ...], ...] | None]
         self._org_levels = {}
         self._missing: dict[str, CompiledPolicy] = {}
+        self._assumed: dict[str, CompiledPolicy] = {}
 
     # -- policies ---------------------------------------------------------------------
 
@@ -139,7 +152,11 @@ class Resolver:
         if ref.kind == "root":
             account = ref.account or self._only_account(ref)
             arn = f"arn:aws:iam::{account}:root"
+            if not self.holds(account):
+                return self._outsider(arn, arn, account)
             return Caller(arn, arn, None, account, context=self._org_context(account))
+        if ref.kind in {"user", "role"} and ref.account and not self.holds(ref.account):
+            return self._external_caller(ref)
         entity = self._find_entity(ref)
         if entity is None:
             return self._external_caller(ref)
@@ -172,17 +189,78 @@ class Resolver:
                 + (f" (account {ref.account})" if ref.account else ""), source="<expr>"))
         return matches[0]
 
+    def holds(self, account: str) -> bool:
+        """Whether the snapshot holds the account's IAM data (its identity side is known)."""
+        found = self.snapshot.account(account)
+        return found is not None and found.has_authorization_details
+
     def _external_caller(self, ref: PrincipalRef) -> Caller:
-        """An ARN of an account the snapshot does not hold: no identity side is known."""
+        """A principal of an account the snapshot does not hold: its identity side is
+        unknown, so it is assumed to allow (`_outsider`)."""
         account = ref.account
-        if account is not None and self.snapshot.account(account) is not None and \
-                self.snapshot.account(account).has_authorization_details:  # type: ignore[union-attr]
+        if account is not None and self.holds(account):
             raise ResolutionError(Problem(
                 "unknown-principal", f"`{ref.text}` is not in account {account}'s snapshot",
                 source="<expr>"))
-        return Caller(ref.text, ref.text, None, account,
-                      notes=(f"{ref.text} is outside the snapshot: no identity-based policy "
-                             "is known for it",))
+        if account is None:
+            return Caller(ref.text, ref.text, None, account,
+                          notes=(f"{ref.text} is outside the snapshot: no identity-based "
+                                 "policy is known for it",))
+        kind, name, path = ref.kind, ref.name, ref.path or "/"
+        if kind == "arn":
+            resource = ref.text.split(":", 5)[5]
+            kind = resource.split("/", 1)[0] if ref.text.split(":")[2] == "iam" else "arn"
+        session = ref.session_name or DEFAULT_SESSION_NAME
+        if kind == "role" and name:
+            role_arn = f"arn:aws:iam::{account}:role{path}{name}"
+            return self._outsider(
+                f"arn:aws:sts::{account}:assumed-role/{name}/{session}",
+                f"{account}:role/{name}" + (f" as session {ref.session_name}"
+                                             if ref.session_name else ""),
+                account, {"aws:PrincipalArn": role_arn})
+        if kind == "user" and name:
+            arn = f"arn:aws:iam::{account}:user{path}{name}"
+            return self._outsider(arn, f"{account}:user/{name}", account,
+                                  {"aws:PrincipalArn": arn})
+        return self._outsider(ref.text, ref.text, account)
+
+    def _outsider(self, request_principal: str, display: str, account: str,
+                  context: Mapping[str, object] | None = None, *,
+                  allowed_if: str | None = None) -> Caller:
+        """A caller whose account's IAM data is not in the snapshot. The resource side and
+        the organization's controls are evaluated as they are (RCPs of the resource's
+        account; SCPs of its own account only when the organization lists it); its
+        identity-based policies are unknown and stand in as one policy that allows
+        everything, named so: an Allow then means "allowed if that account allows it"."""
+        policy = self._assumed.get(account)
+        if policy is None:
+            owner = "their own account" if allowed_if else f"account {account}"
+            policy = self._assumed[account] = compile_policy(
+                ASSUMED_ALLOW, name=f"identity policies of {owner} (not in the snapshot; "
+                "assumed to allow)")
+        merged = dict(self._org_context(account))
+        merged.update(context or {})
+        condition = allowed_if or f"account {account} allows it"
+        note = (f"{display} is outside the snapshot: the identity-based policies of its "
+                f"account are unknown and assumed to allow, so an Allow holds only if "
+                f"{condition}")
+        return Caller(request_principal, display, None, account, (policy,), None, merged,
+                      (note,), condition)
+
+    def any_outsider(self) -> Caller:
+        """Any principal of an account outside the snapshot and its organization, as one
+        role session of an account nobody names (who-can's external access)."""
+        known = set(self.known_accounts())
+        account = next(f"{n:012d}" for n in range(1000) if f"{n:012d}" not in known)
+        key = (ANY_OUTSIDER, None)
+        found = self._callers.get(key)
+        if found is None:
+            found = self._callers[key] = self._outsider(
+                f"arn:aws:sts::{account}:assumed-role/any-role/{DEFAULT_SESSION_NAME}",
+                ANY_OUTSIDER, account,
+                {"aws:PrincipalArn": f"arn:aws:iam::{account}:role/any-role"},
+                allowed_if="their own account allows it")
+        return found
 
     def _only_account(self, ref: PrincipalRef) -> str:
         accounts = sorted(self.snapshot.accounts)

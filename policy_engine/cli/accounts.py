@@ -61,15 +61,24 @@ def ask(
     from policy_engine.whatif import parse_question
 
     question = parse_question(expression, source="<expr>")
-    result = _resolver(env).ask(question)
+    resolver = _resolver(env)
+    result = resolver.ask(question)
+    # A caller outside the snapshot: an Allow holds only if its own account allows it.
+    allowed_if = resolver.caller(question.principal).allowed_if
     if output_format is OutputFormat.JSON:
         import json
 
-        print(json.dumps(result.to_dict(), indent=2))
+        body = result.to_dict()
+        if allowed_if is not None:
+            body["outside_snapshot"] = True
+            if result.allowed:
+                body["allowed_if"] = allowed_if
+        print(json.dumps(body, indent=2))
     else:
         from policy_engine.formatters import decision_text
 
-        _print(decision_text.render(result))
+        title = f"allowed only if {allowed_if}" if allowed_if and result.allowed else None
+        _print(decision_text.render(result, title=title))
     if expect is not None:
         from policy_engine.whatif import parse_script
 
@@ -120,7 +129,8 @@ def who_can_command(
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
 ) -> None:
-    """Every principal of the snapshot allowed to do ACTION on RESOURCE."""
+    """Every principal of the snapshot allowed to do ACTION on RESOURCE, and the external
+    access the resource policy gives (allowed only if the outsider's own account allows it)."""
     from policy_engine.analysis.who_can import who_can
 
     _check_action(action)

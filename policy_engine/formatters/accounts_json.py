@@ -16,7 +16,10 @@ def render_who_can(action: str, resource: str, grants: list[Grant]) -> str:
         {"principal": g.caller.request_principal, "display": g.caller.display,
          "decided_by": g.result.verdict.gate.value, "reason": g.result.verdict.reason,
          "granting_statements": [{"role": r, "policy": n, "statement": s}
-                                 for r, n, s in g.granting_statements]}
+                                 for r, n, s in g.granting_statements],
+         # outside the snapshot: allowed only if its own account allows it
+         **({"outside_snapshot": True, "allowed_if": g.caller.allowed_if}
+            if g.caller.allowed_if else {})}
         for g in grants]}, indent=2)
 
 
@@ -27,7 +30,9 @@ def render_what_can(report: WhatCanReport) -> str:
                        "allowed": [{"action": a.action.full_name,
                                     "access_level": a.action.access_level,
                                     "decided_by": a.verdict.gate.value}
-                                   for a in report.allowed]}, indent=2)
+                                   for a in report.allowed],
+                       **({"outside_snapshot": True, "allowed_if": report.allowed_if}
+                          if report.allowed_if else {})}, indent=2)
 
 
 def render_assume_paths(start: str, paths: list[AssumePath],
@@ -57,7 +62,8 @@ def render_check(report: CheckReport) -> str:
     return json.dumps({**body, "results": [
         {"line": o.line, "question": o.text, "expected": o.expected,
          "decision": o.result.decision.value, "passed": o.passed,
-         "decided_by": o.result.verdict.gate.value, "reason": o.result.verdict.reason}
+         "decided_by": o.result.verdict.gate.value, "reason": o.result.verdict.reason,
+         **({"allowed_if": o.allowed_if} if o.allowed_if else {})}
         for o in report.outcomes]}, indent=2)
 
 

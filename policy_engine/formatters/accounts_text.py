@@ -20,7 +20,10 @@ def render_who_can(action: str, resource: str, grants: list[Grant]) -> Table:
     for grant in grants:
         statements = "\n".join(f"{role} {name} {sid}"
                                for role, name, sid in grant.granting_statements)
-        table.add_row(grant.caller.display, grant.result.verdict.gate.value,
+        who = grant.caller.display
+        if grant.caller.allowed_if:
+            who += f"\n(outside the snapshot: allowed if {grant.caller.allowed_if})"
+        table.add_row(who, grant.result.verdict.gate.value,
                       statements or grant.result.verdict.reason)
     if not grants:
         table.caption = "nobody in the snapshot is allowed"
@@ -36,6 +39,9 @@ def render_what_can(report: WhatCanReport) -> Table:
         table.add_row(item.action.full_name, item.action.access_level, item.verdict.gate.value)
     table.caption = (f"{len(report.allowed)} of {report.considered} catalogue actions allowed; "
                      f"{report.explicitly_denied} explicitly denied")
+    if report.allowed_if:
+        table.caption += (f"\n{report.principal} is outside the snapshot: each action is "
+                          f"allowed only if {report.allowed_if}")
     return table
 
 
@@ -75,8 +81,10 @@ def render_check(report: CheckReport) -> Table:
         result = Text("pass", style="green") if outcome.passed else Text("FAIL", style="bold red")
         if outcome.expected is None:
             result = Text("-", style="dim")
-        table.add_row(str(outcome.line), outcome.text, outcome.expected or "",
-                      Text(decision.value, style=DECISION_STYLE[decision]), result)
+        shown = Text(decision.value, style=DECISION_STYLE[decision])
+        if outcome.allowed_if:
+            shown.append(f" if {outcome.allowed_if}")
+        table.add_row(str(outcome.line), outcome.text, outcome.expected or "", shown, result)
     failed = len(report.failures)
     asserted = sum(o.expected is not None for o in report.outcomes)
     table.caption = report.note or f"{asserted - failed}/{asserted} assertions hold"
