@@ -57,6 +57,7 @@ class BlockedHop:
     role: str
     action: str
     result: EvaluationResult
+    caller_outside: bool = False  # its identity side is assumed, so it tells nothing
 
     @property
     def number(self) -> int:
@@ -104,9 +105,10 @@ def search_assume_paths(resolver: Resolver, start: Caller, *, to: str | None = N
                         ) -> AssumeSearch:
     """`assume_paths`, and when none is found the refused hop nearest to succeeding.
 
-    The refused hops considered end at `to` (or, without `to`, start the walk). The
-    nearest is the one whose trust policy and caller's identity-based policies allow the
-    most (both: something else, such as an SCP, blocked it), then the shortest.
+    The refused hops considered end at `to` (or, without `to`, start the walk and are let
+    through by the trust policy or the caller's policies). The nearest is the one whose
+    trust policy and caller's identity-based policies allow the most (both: something
+    else, such as an SCP, blocked it), then the shortest.
     """
     roles = [p for p in resolver.snapshot.principals() if isinstance(p, Role)]
     found: list[AssumePath] = []
@@ -126,12 +128,17 @@ def search_assume_paths(resolver: Resolver, start: Caller, *, to: str | None = N
             action, result = _edge(resolver, caller, role, edges, context)
             if not result.allowed:
                 if role.arn == to or (to is None and not hops):
-                    refused.append(BlockedHop(hops, caller.display, role.arn, action, result))
+                    refused.append(BlockedHop(hops, caller.display, role.arn, action, result,
+                                              caller.is_outside))
                 continue
             path = (*hops, Hop(caller.display, role, action, result))
             if to is None or role.arn == to:
                 found.append(AssumePath(path))
             queue.append((resolver.caller_for(role, session_name=f"hop{len(path)}"), path))
+    if to is None:
+        # Without a target, a hop is worth naming only if the trust policy or the caller's
+        # own policies let it get somewhere.
+        refused = [hop for hop in refused if _distance(hop)[0] < 2]
     nearest = None if found or not refused else min(refused, key=_distance)
     return AssumeSearch(tuple(found), nearest)
 
@@ -140,7 +147,8 @@ def _distance(blocked: BlockedHop) -> tuple[int, int]:
     """Fewer of (trust policy allows, identity-based policy allows) missing, then fewer hops."""
     policies = blocked.result.explanation.policies
     trust = any(p.allows for p in policies if p.role.value == "trust")
-    identity = any(p.allows for p in policies if p.role.value == "identity")
+    identity = not blocked.caller_outside and any(
+        p.allows for p in policies if p.role.value == "identity")
     return (2 - trust - identity, blocked.number)
 
 

@@ -201,15 +201,19 @@ def assume_paths_command(
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
-        print(accounts_json.render_assume_paths(start.display, paths, search.blocked))
+        print(accounts_json.render_assume_paths(start.display, paths, search.blocked,
+                                                allowed_if=start.allowed_if))
     else:
+        from rich.text import Text
+
         from policy_engine.formatters import accounts_text
 
         _print(accounts_text.render_assume_paths(start.display, paths))
         if not paths and search.blocked is not None:
-            from rich.text import Text
-
             _print(Text(accounts_text.describe_blocked(start.display, search.blocked)))
+        if start.allowed_if is not None:
+            _print(Text(f"{start.display} is outside the snapshot: a first hop from it is "
+                        f"allowed only if {start.allowed_if}"))
 
 
 def _resource_account(resolver, resource: str, given: str | None) -> str | None:

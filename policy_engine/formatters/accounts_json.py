@@ -36,7 +36,8 @@ def render_what_can(report: WhatCanReport) -> str:
 
 
 def render_assume_paths(start: str, paths: list[AssumePath],
-                        blocked: BlockedHop | None = None) -> str:
+                        blocked: BlockedHop | None = None, *,
+                        allowed_if: str | None = None) -> str:
     body: dict[str, object] = {"from": start, "paths": [
         {"hops": [{"from": h.from_display, "role": h.role.arn, "action": h.action,
                    "decided_by": h.result.verdict.gate.value, "reason": h.result.verdict.reason}
@@ -51,6 +52,9 @@ def render_assume_paths(start: str, paths: list[AssumePath],
             "decision": verdict.decision.value, "decided_by": verdict.gate.value,
             "policy_role": role, "policy": name, "statement": sid or None,
             "reason": verdict.reason}
+    if allowed_if is not None:  # a start outside the snapshot: its first hop depends on it
+        body["outside_snapshot"] = True
+        body["allowed_if"] = allowed_if
     return json.dumps(body, indent=2)
 
 

@@ -104,3 +104,10 @@ def test_check_without_expect_lines_says_so(tmp_path: Path, output_format: str) 
         text = " ".join(done.stdout.split())
         assert "0/0" not in text
         assert f"{path} has no `expect` lines: 2 questions answered, nothing asserted" in text
+
+
+def test_without_to_no_hop_is_blamed_when_no_trust_policy_admits_the_caller() -> None:
+    """kms-admin is named by no trust policy and may not call sts:AssumeRole: no hop came
+    near, so none is named (reference_policies_evaluation-logic-cross-account.html)."""
+    body = json.loads(_run("assume-paths", "role/kms-admin", "--format", "json").stdout)
+    assert body == {"from": "111122223333:role/kms-admin", "paths": []}

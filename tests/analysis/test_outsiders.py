@@ -233,3 +233,22 @@ def test_what_can_marks_an_outsiders_actions() -> None:
     assert body["allowed_if"] == f"account {OUTSIDER} allows it"
     text = _run("what-can", f"{OUTSIDER}:role/ext", WEBSITE, "--service", "s3")
     assert f"allowed only if account {OUTSIDER} allows it" in " ".join(text.stdout.split())
+
+
+# ------------------------------------------------------------------ assume-paths
+
+
+def test_assume_paths_from_an_outsider_is_conditional(shared: Path) -> None:
+    """A role whose trust policy names another account's role admits it only if that
+    role's own identity policies allow sts:AssumeRole on it
+    (reference_policies_evaluation-logic-cross-account.html;
+    id_roles_common-scenarios_aws-accounts.html).
+    The tests' `deploy-data` trusts only `deploy-ci`, so an outsider gets no chain, and
+    the output still says its first hop would depend on its own account."""
+    done = _run("assume-paths", f"{PARTNER}:role/partner-reader", "--format", "json",
+                env=shared)
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert body["allowed_if"] == f"account {PARTNER} allows it"
+    text = _run("assume-paths", f"{PARTNER}:role/partner-reader", env=shared)
+    assert f"allowed only if account {PARTNER} allows it" in " ".join(text.stdout.split())
