@@ -80,6 +80,16 @@ class BlockedHop:
             return (trace.role.value, trace.name, "")
         return None
 
+    def to_dict(self) -> dict[str, object]:
+        verdict = self.result.verdict
+        role, name, sid = self.deciding_statement or (None, None, None)
+        return {"hop": self.number,
+                "reached": [{"from": h.from_display, "role": h.role.arn} for h in self.reached],
+                "principal": self.caller, "role": self.role, "action": self.action,
+                "decision": verdict.decision.value, "decided_by": verdict.gate.value,
+                "policy_role": role, "policy": name, "statement": sid or None,
+                "reason": verdict.reason}
+
 
 @dataclass(frozen=True)
 class AssumeSearch:

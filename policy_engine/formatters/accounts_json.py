@@ -43,15 +43,7 @@ def render_assume_paths(start: str, paths: list[AssumePath],
                    "decided_by": h.result.verdict.gate.value, "reason": h.result.verdict.reason}
                   for h in path.hops]} for path in paths]}
     if not paths and blocked is not None:
-        verdict = blocked.result.verdict
-        role, name, sid = blocked.deciding_statement or (None, None, None)
-        body["blocked"] = {
-            "hop": blocked.number, "reached": [{"from": h.from_display, "role": h.role.arn}
-                                               for h in blocked.reached],
-            "principal": blocked.caller, "role": blocked.role, "action": blocked.action,
-            "decision": verdict.decision.value, "decided_by": verdict.gate.value,
-            "policy_role": role, "policy": name, "statement": sid or None,
-            "reason": verdict.reason}
+        body["blocked"] = blocked.to_dict()
     if allowed_if is not None:  # a start outside the snapshot: its first hop depends on it
         body["outside_snapshot"] = True
         body["allowed_if"] = allowed_if
