@@ -15,6 +15,8 @@ class CheckOutcome:
     text: str
     assertion: Assertion | None  # None for a bare question
     result: EvaluationResult
+    # An Allow for a caller outside the snapshot holds only if its own account allows it.
+    allowed_if: str | None = None
 
     @property
     def expected(self) -> str | None:
@@ -38,13 +40,30 @@ class CheckReport:
     def passed(self) -> bool:
         return not self.failures
 
+    @property
+    def asserted(self) -> int:
+        """How many items are `expect` lines (the rest are bare questions)."""
+        return sum(o.assertion is not None for o in self.outcomes)
+
+    @property
+    def note(self) -> str | None:
+        """What to say instead of `0/0 assertions hold` when nothing is asserted."""
+        if self.asserted:
+            return None
+        count = len(self.outcomes)
+        answered = f"{count} question{'' if count == 1 else 's'} answered" if count else \
+            "no question either"
+        return f"{self.source} has no `expect` lines: {answered}, nothing asserted"
+
 
 def run_checks(resolver: Resolver, script: Script) -> CheckReport:
     outcomes = []
     for item in script.items:
         question: Question = item.question if isinstance(item, Assertion) else item
         result = resolver.ask(question, source=script.source)
+        allowed_if = resolver.caller(question.principal).allowed_if if result.allowed \
+            else None
         outcomes.append(CheckOutcome(question.line, question.text,
                                      item if isinstance(item, Assertion) else None,
-                                     result))
+                                     result, allowed_if))
     return CheckReport(script.source, tuple(outcomes))

@@ -11,9 +11,10 @@ aws:ResourceOrgID, aws:ResourceOrgPaths, aws:userid.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from policy_engine.arn import is_account_id
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
@@ -22,9 +23,21 @@ from policy_engine.model.policy import PolicyDocument
 from policy_engine.snapshot import Principal, Role, Snapshot, SnapshotPolicy, User
 from policy_engine.whatif import PrincipalRef, Question
 
-DENY_ALL = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Deny", "Action": "*", "Resource": "*"}]})
+# A permissions boundary the snapshot references but does not hold stands in as a policy
+# with no statement: it allows nothing, so the boundary gate implicitly denies whatever it
+# would have to allow, and it can never explicitly deny (access_policies_boundaries.html).
+EMPTY_POLICY = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": []})
+# The identity side of a caller outside the snapshot: unknown, so assumed to allow. Its
+# answers are reported as "allowed if its own account allows it", never as plain Allows.
+ASSUMED_ALLOW = PolicyDocument.model_validate({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+ANY_OUTSIDER = "any principal of another account"
+MISSING_SUFFIX = " (not in the snapshot)"
 DEFAULT_SESSION_NAME = "session"
+# How to name the account of a resource whose ARN has none, in an expression and on the
+# command line.
+IN_ACCOUNT_FIX = "write `in account ACCOUNT` after the resource"
+OPTION_FIX = "give `--resource-account ACCOUNT`"
 
 
 class ResolutionError(PolicyEngineError):
@@ -43,6 +56,13 @@ class Caller:
     boundary: CompiledPolicy | None = None
     context: Mapping[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # For a caller outside the snapshot, what an Allow for it depends on ("account X
+    # allows it"): its own account's policies are unknown and assumed to allow.
+    allowed_if: str | None = None
+
+    @property
+    def is_outside(self) -> bool:
+        return self.allowed_if is not None
 
     @property
     def is_role(self) -> bool:
@@ -57,6 +77,7 @@ class Target:
     account: str | None
     policy: CompiledPolicy | None
     context: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 class Resolver:
@@ -69,7 +90,8 @@ class Resolver:
         self._callers: dict[tuple[str, str | None], Caller] = {}
         self._org_levels: dict[tuple[str, str], tuple[tuple[CompiledPolicy, ...], ...] | None]
         self._org_levels = {}
-        self._deny_all = compile_policy(DENY_ALL, name="missing-permissions-boundary")
+        self._missing: dict[str, CompiledPolicy] = {}
+        self._assumed: dict[str, CompiledPolicy] = {}
 
     # -- policies ---------------------------------------------------------------------
 
@@ -79,6 +101,15 @@ class Resolver:
             found = (policy, compile_policy(policy.document, name=policy.name))
             self._compiled[id(policy)] = found
         return found[1]
+
+    def missing_policy(self, arn: str) -> CompiledPolicy:
+        """The stand-in for a managed policy the snapshot lacks: no statement, named so the
+        explanation says it is missing."""
+        found = self._missing.get(arn)
+        if found is None:
+            name = arn.rsplit("/", 1)[-1] + MISSING_SUFFIX
+            found = self._missing[arn] = compile_policy(EMPTY_POLICY, name=name)
+        return found
 
     def org_levels(self, account: str | None, kind: str
                    ) -> tuple[tuple[CompiledPolicy, ...], ...] | None:
@@ -121,7 +152,11 @@ class Resolver:
         if ref.kind == "root":
             account = ref.account or self._only_account(ref)
             arn = f"arn:aws:iam::{account}:root"
+            if not self.holds(account):
+                return self._outsider(arn, arn, account)
             return Caller(arn, arn, None, account, context=self._org_context(account))
+        if ref.kind in {"user", "role"} and ref.account and not self.holds(ref.account):
+            return self._external_caller(ref)
         entity = self._find_entity(ref)
         if entity is None:
             return self._external_caller(ref)
@@ -154,17 +189,78 @@ class Resolver:
                 + (f" (account {ref.account})" if ref.account else ""), source="<expr>"))
         return matches[0]
 
+    def holds(self, account: str) -> bool:
+        """Whether the snapshot holds the account's IAM data (its identity side is known)."""
+        found = self.snapshot.account(account)
+        return found is not None and found.has_authorization_details
+
     def _external_caller(self, ref: PrincipalRef) -> Caller:
-        """An ARN of an account the snapshot does not hold: no identity side is known."""
+        """A principal of an account the snapshot does not hold: its identity side is
+        unknown, so it is assumed to allow (`_outsider`)."""
         account = ref.account
-        if account is not None and self.snapshot.account(account) is not None and \
-                self.snapshot.account(account).has_authorization_details:  # type: ignore[union-attr]
+        if account is not None and self.holds(account):
             raise ResolutionError(Problem(
                 "unknown-principal", f"`{ref.text}` is not in account {account}'s snapshot",
                 source="<expr>"))
-        return Caller(ref.text, ref.text, None, account,
-                      notes=(f"{ref.text} is outside the snapshot: no identity-based policy "
-                             "is known for it",))
+        if account is None:
+            return Caller(ref.text, ref.text, None, account,
+                          notes=(f"{ref.text} is outside the snapshot: no identity-based "
+                                 "policy is known for it",))
+        kind, name, path = ref.kind, ref.name, ref.path or "/"
+        if kind == "arn":
+            resource = ref.text.split(":", 5)[5]
+            kind = resource.split("/", 1)[0] if ref.text.split(":")[2] == "iam" else "arn"
+        session = ref.session_name or DEFAULT_SESSION_NAME
+        if kind == "role" and name:
+            role_arn = f"arn:aws:iam::{account}:role{path}{name}"
+            return self._outsider(
+                f"arn:aws:sts::{account}:assumed-role/{name}/{session}",
+                f"{account}:role/{name}" + (f" as session {ref.session_name}"
+                                             if ref.session_name else ""),
+                account, {"aws:PrincipalArn": role_arn})
+        if kind == "user" and name:
+            arn = f"arn:aws:iam::{account}:user{path}{name}"
+            return self._outsider(arn, f"{account}:user/{name}", account,
+                                  {"aws:PrincipalArn": arn})
+        return self._outsider(ref.text, ref.text, account)
+
+    def _outsider(self, request_principal: str, display: str, account: str,
+                  context: Mapping[str, object] | None = None, *,
+                  allowed_if: str | None = None) -> Caller:
+        """A caller whose account's IAM data is not in the snapshot. The resource side and
+        the organization's controls are evaluated as they are (RCPs of the resource's
+        account; SCPs of its own account only when the organization lists it); its
+        identity-based policies are unknown and stand in as one policy that allows
+        everything, named so: an Allow then means "allowed if that account allows it"."""
+        policy = self._assumed.get(account)
+        if policy is None:
+            owner = "their own account" if allowed_if else f"account {account}"
+            policy = self._assumed[account] = compile_policy(
+                ASSUMED_ALLOW, name=f"identity policies of {owner} (not in the snapshot; "
+                "assumed to allow)")
+        merged = dict(self._org_context(account))
+        merged.update(context or {})
+        condition = allowed_if or f"account {account} allows it"
+        note = (f"{display} is outside the snapshot: the identity-based policies of its "
+                f"account are unknown and assumed to allow, so an Allow holds only if "
+                f"{condition}")
+        return Caller(request_principal, display, None, account, (policy,), None, merged,
+                      (note,), condition)
+
+    def any_outsider(self) -> Caller:
+        """Any principal of an account outside the snapshot and its organization, as one
+        role session of an account nobody names (who-can's external access)."""
+        known = set(self.known_accounts())
+        account = next(f"{n:012d}" for n in range(1000) if f"{n:012d}" not in known)
+        key = (ANY_OUTSIDER, None)
+        found = self._callers.get(key)
+        if found is None:
+            found = self._callers[key] = self._outsider(
+                f"arn:aws:sts::{account}:assumed-role/any-role/{DEFAULT_SESSION_NAME}",
+                ANY_OUTSIDER, account,
+                {"aws:PrincipalArn": f"arn:aws:iam::{account}:role/any-role"},
+                allowed_if="their own account allows it")
+        return found
 
     def _only_account(self, ref: PrincipalRef) -> str:
         accounts = sorted(self.snapshot.accounts)
@@ -189,10 +285,12 @@ class Resolver:
         if entity.permissions_boundary is not None:
             found = snapshot.boundary_of(entity)
             if found is None:
-                # Leaving a missing boundary out could only overstate access.
-                boundary = self._deny_all
-                notes.append(f"the permissions boundary {entity.permissions_boundary.arn} is "
-                             "not in the snapshot; treated as allowing nothing")
+                # Leaving it out would over-state access; a Deny would invent one.
+                arn = entity.permissions_boundary.arn
+                boundary = self.missing_policy(arn)
+                notes.append(f"the permissions boundary {arn} is not in the snapshot: it is "
+                             "treated as allowing nothing, so what it would have to allow "
+                             "is implicitly denied")
             else:
                 boundary = self.compiled(found)
         context: dict[str, object] = {f"aws:PrincipalTag/{k}": v
@@ -247,14 +345,51 @@ class Resolver:
                           {f"aws:ResourceTag/{k}": v for k, v in role.tags.items()})
         governing = snapshot.resource_for(resource)
         if governing is None:
-            return Target(resource, resource_account, None,
-                          self._resource_context(resource_account or parts[4]
-                                                     if len(parts) == 6 else None))
+            account, notes = self.resource_account(resource, resource_account)
+            return Target(resource, account, None, self._resource_context(account), notes)
         context: dict[str, object] = {f"aws:ResourceTag/{k}": v
                                       for k, v in governing.tags.items()}
         context.update(self._resource_context(governing.account))
         policy = self.compiled(governing.policy) if governing.policy else None
         return Target(resource, governing.account, policy, context)
+
+    def known_accounts(self) -> tuple[str, ...]:
+        """Every account the snapshot holds or its organization lists, sorted."""
+        accounts = set(self.snapshot.accounts)
+        organization = self.snapshot.organization
+        if organization is not None:
+            accounts.update(organization.paths)
+        return tuple(sorted(accounts))
+
+    def resource_account(self, resource: str, given: str | None = None, *,
+                         fix: str = IN_ACCOUNT_FIX, source: str = "<expr>"
+                         ) -> tuple[str | None, tuple[str, ...]]:
+        """The account that owns `resource`, and a note when it had to be assumed.
+
+        The account given, the one in the ARN, the one of the snapshot resource that
+        governs it, or, for an ARN without one (S3, Route 53...), the snapshot's only
+        account. With several, which one cannot be guessed: same-account and
+        cross-account requests are decided differently
+        (reference_policies_evaluation-logic-cross-account.html), so the error says how
+        to name it (`fix`).
+        """
+        if given is not None or resource == "*":
+            return given, ()
+        parts = resource.split(":", 5)
+        if len(parts) != 6 or parts[4]:
+            return (parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None), ()
+        governing = self.snapshot.resource_for(resource)
+        if governing is not None:
+            return governing.account, ()
+        accounts = self.known_accounts()
+        if len(accounts) == 1:
+            return accounts[0], (f"`{resource}` names no account; it is taken to be in the "
+                                 f"snapshot's only account, {accounts[0]}",)
+        held = f"which holds several accounts ({', '.join(accounts)})" if accounts else \
+            "which holds no account"
+        raise ResolutionError(Problem(
+            "missing-element", f"`{resource}` names no account and is not a resource in the "
+            f"snapshot, {held}; {fix}", source=source))
 
     # -- requests ---------------------------------------------------------------------
 
@@ -282,8 +417,14 @@ class Resolver:
 
     def evaluate(self, caller: Caller, action: str, target: Target,
                  context: Mapping[str, object] | None = None) -> EvaluationResult:
-        return evaluate(self.request(caller, action, target, context),
-                        self.policy_set(caller, target))
+        """The engine's decision, with what the snapshot could not tell added as notes."""
+        result = evaluate(self.request(caller, action, target, context),
+                          self.policy_set(caller, target))
+        notes = caller.notes + target.notes
+        if not notes:
+            return result
+        verdict = replace(result.verdict, notes=result.verdict.notes + notes)
+        return replace(result, verdict=verdict)
 
     def ask(self, question: Question, *, source: str = "<expr>") -> EvaluationResult:
         """Answer a question; errors point at the question's line and column in `source`."""

@@ -30,6 +30,8 @@ class WhatCanReport:
     considered: int
     allowed: tuple[ActionVerdict, ...]
     explicitly_denied: int
+    # A principal outside the snapshot: every Allow holds only if its own account allows it.
+    allowed_if: str | None = None
 
 
 # Services whose decision reads the action name beyond the policies: KMS (operations that
@@ -79,4 +81,5 @@ def what_can(resolver: Resolver, principal: PrincipalRef | str, resource: str = 
                 allowed.append(ActionVerdict(action, verdict))
             elif verdict.decision is Decision.EXPLICIT_DENY:
                 denied += 1
-    return WhatCanReport(caller.display, resource, len(actions), tuple(allowed), denied)
+    return WhatCanReport(caller.display, resource, len(actions), tuple(allowed), denied,
+                         caller.allowed_if)

@@ -1,19 +1,25 @@
-"""who-can ACTION RESOURCE: every principal the snapshot knows that is allowed.
+"""who-can ACTION RESOURCE: every principal the snapshot knows that is allowed, and the
+external access the resource policy gives.
 
 Candidates: every user and role of every account (a role stands for its sessions), the
-root user of every account (in the snapshot or named by the resource policy), service
-principals the resource policy names, and the anonymous caller. Each is decided by
-`evaluate()`; the answer lists the statements that granted access.
+root user of every account (in the snapshot or named by the resource policy), the users
+and roles of other accounts the resource policy names (in `Principal`, or in an
+`aws:PrincipalArn` / `aws:PrincipalAccount` condition of a `Principal: "*"` statement),
+any principal of another account, service principals the resource policy names, and the
+anonymous caller. Each is decided by `evaluate()`; the answer lists the statements that
+granted access. A caller outside the snapshot is allowed only "if its own account allows
+it" (`Caller.allowed_if`), as Access Analyzer's external-access findings are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
 from policy_engine.arn import is_account_id, is_service_principal
 from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.errors import PolicyEngineError
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,10 @@ class Grant:
         """(policy role, policy name, statement) of every Allow that applied."""
         found: list[tuple[str, str, str]] = []
         for trace in self.result.explanation.policies:
-            # SCPs and RCPs only limit; they never grant.
-            if not trace.applies or trace.role.value in {"scp", "rcp"}:
+            # SCPs and RCPs only limit; they never grant. An outsider's identity side is
+            # the assumed stand-in (`allowed_if` says so), not a statement anyone wrote.
+            if not trace.applies or trace.role.value in {"scp", "rcp"} or (
+                    self.caller.is_outside and trace.role.value == "identity"):
                 continue
             for statement in trace.statements:
                 if statement.matched and statement.effect == "Allow":
@@ -55,20 +63,65 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
         yield resolver.caller_for(principal)
     accounts = set(snapshot.accounts)
     named_services: set[str] = set()
+    named_arns: set[str] = set()
     if target.policy is not None:
         for statement in target.policy.document.statements:
             principal = statement.principal
-            if principal is None or isinstance(principal, str):
+            if principal is None:
                 continue
-            for entry in principal.aws or ():
+            entries = ("*",) if isinstance(principal, str) else principal.aws or ()
+            for entry in entries:
                 account = entry if is_account_id(entry) else (
                     entry.split(":")[4] if entry.endswith(":root") else None)
                 if account:
                     accounts.add(account)
-            named_services.update(s for s in principal.service or ()
-                                  if is_service_principal(s))
+                elif entry.startswith("arn:") and "*" not in entry and "?" not in entry:
+                    named_arns.add(entry)
+            if "*" in entries:
+                found_accounts, found_arns = _condition_principals(statement.condition)
+                accounts.update(found_accounts)
+                named_arns.update(found_arns)
+            if not isinstance(principal, str):
+                named_services.update(s for s in principal.service or ()
+                                      if is_service_principal(s))
     for account in sorted(accounts):
         yield resolver.caller(f"{account}:root")
+    for arn in sorted(named_arns):
+        if snapshot.principal(arn) is not None:
+            continue  # already a candidate
+        try:
+            yield resolver.caller(arn)
+        except PolicyEngineError:
+            continue  # e.g. a principal of an account the snapshot holds, since deleted
+    if target.policy is not None:
+        yield resolver.any_outsider()
     for service in sorted(named_services):
         yield resolver.caller(service)
     yield resolver.caller("*")
+
+
+_PRINCIPAL_ACCOUNT, _PRINCIPAL_ARN = "aws:principalaccount", "aws:principalarn"
+
+
+def _condition_principals(condition: Mapping[str, Mapping[str, tuple[object, ...]]] | None
+                          ) -> tuple[set[str], set[str]]:
+    """Accounts and principal ARNs a `Principal: "*"` statement's conditions name
+    (`aws:PrincipalAccount`, `aws:PrincipalArn` values without wildcards)."""
+    accounts: set[str] = set()
+    arns: set[str] = set()
+    for operator, keys in (condition or {}).items():
+        if "Not" in operator:
+            continue  # a negated operator names who is left out
+        for key, values in keys.items():
+            folded = key.lower()
+            for value in values:
+                if not isinstance(value, str) or "*" in value or "?" in value:
+                    continue
+                if folded == _PRINCIPAL_ACCOUNT and is_account_id(value):
+                    accounts.add(value)
+                elif folded == _PRINCIPAL_ARN and value.startswith("arn:"):
+                    if value.endswith(":root"):
+                        accounts.add(value.split(":")[4])
+                    else:
+                        arns.add(value)
+    return accounts, arns

@@ -31,6 +31,9 @@ class CheckFormat(StrEnum):
     JUNIT = "junit"
 
 
+# An assertions file is a list of questions written by hand: a few MiB is already huge.
+_MAX_ASSERTION_BYTES = 16 * 1024 * 1024
+
 def _resolver(env: list[Path]):
     from policy_engine.analysis.resolve import Resolver
     from policy_engine.snapshot import load_snapshot
@@ -61,15 +64,24 @@ def ask(
     from policy_engine.whatif import parse_question
 
     question = parse_question(expression, source="<expr>")
-    result = _resolver(env).ask(question)
+    resolver = _resolver(env)
+    result = resolver.ask(question)
+    # A caller outside the snapshot: an Allow holds only if its own account allows it.
+    allowed_if = resolver.caller(question.principal).allowed_if
     if output_format is OutputFormat.JSON:
         import json
 
-        print(json.dumps(result.to_dict(), indent=2))
+        body = result.to_dict()
+        if allowed_if is not None:
+            body["outside_snapshot"] = True
+            if result.allowed:
+                body["allowed_if"] = allowed_if
+        print(json.dumps(body, indent=2))
     else:
         from policy_engine.formatters import decision_text
 
-        _print(decision_text.render(result))
+        title = f"allowed only if {allowed_if}" if allowed_if and result.allowed else None
+        _print(decision_text.render(result, title=title))
     if expect is not None:
         from policy_engine.whatif import parse_script
 
@@ -85,13 +97,18 @@ def check(
 ) -> None:
     """Run every assertion of a file; exit 1 when any fails."""
     from policy_engine.analysis.check import run_checks
+    from policy_engine.source import FileReadError, read_bounded
     from policy_engine.whatif import parse_script
 
     try:
-        text = assertions_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputReadError(Problem("unreadable", f"cannot read the file: "
-                                     f"{getattr(error, 'strerror', None) or error}",
+        data = read_bounded(assertions_file, max_bytes=_MAX_ASSERTION_BYTES,
+                            what="assertions file")
+        text = data.decode("utf-8")
+    except FileReadError as error:
+        raise InputReadError(error.problems) from None
+    except UnicodeDecodeError as error:
+        raise InputReadError(Problem("invalid-character", "the file is not UTF-8 text "
+                                     f"(byte {error.start} cannot be decoded)",
                                      source=str(assertions_file))) from None
     script = parse_script(text, source=str(assertions_file))
     report = run_checks(_resolver(env), script)
@@ -120,11 +137,14 @@ def who_can_command(
     ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
 ) -> None:
-    """Every principal of the snapshot allowed to do ACTION on RESOURCE."""
+    """Every principal of the snapshot allowed to do ACTION on RESOURCE, and the external
+    access the resource policy gives (allowed only if the outsider's own account allows it)."""
     from policy_engine.analysis.who_can import who_can
 
     _check_action(action)
-    grants = who_can(_resolver(env), action, resource, resource_account)
+    resolver = _resolver(env)
+    grants = who_can(resolver, action, resource,
+                     _resource_account(resolver, resource, resource_account))
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
@@ -141,14 +161,18 @@ def what_can_command(
     env: EnvOption,
     resource: Annotated[str, typer.Argument(help="Resource ARN (default: *)")] = "*",
     service: Annotated[str | None, typer.Option(help="Only this service prefix.")] = None,
-    resource_account: Annotated[str | None, typer.Option()] = None,
+    resource_account: Annotated[str | None, typer.Option(
+        help="Account of a resource whose ARN names none (an S3 bucket not in the snapshot).")
+    ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
 ) -> None:
     """Every catalogue action PRINCIPAL is allowed on RESOURCE (or on `*`)."""
     from policy_engine.analysis.what_can import what_can
 
-    report = what_can(_resolver(env), principal, resource, service=service,
-                      resource_account=resource_account)
+    resolver = _resolver(env)
+    account = _resource_account(resolver, resource, resource_account)
+    report = what_can(resolver, principal, resource, service=service,
+                      resource_account=account)
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
@@ -169,7 +193,7 @@ def assume_paths_command(
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TEXT,
 ) -> None:
     """Chains of sts:AssumeRole* a principal can walk, each hop checked on both sides."""
-    from policy_engine.analysis.assume_paths import assume_paths
+    from policy_engine.analysis.assume_paths import search_assume_paths
 
     resolver = _resolver(env)
     start = resolver.caller(principal)
@@ -180,15 +204,50 @@ def assume_paths_command(
             raise InputReadError(Problem("unknown-principal", f"`{to}` is not a role in the "
                                          "snapshot", source="--to"))
         target_arn = target.arn
-    paths = assume_paths(resolver, start, to=target_arn, max_hops=max_hops)
+    search = search_assume_paths(resolver, start, to=target_arn, max_hops=max_hops)
+    paths = list(search.paths)
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
-        print(accounts_json.render_assume_paths(start.display, paths))
+        print(accounts_json.render_assume_paths(start.display, paths, search.blocked,
+                                                allowed_if=start.allowed_if))
     else:
+        from rich.text import Text
+
         from policy_engine.formatters import accounts_text
 
         _print(accounts_text.render_assume_paths(start.display, paths))
+        if not paths and search.blocked is not None:
+            _print(Text(accounts_text.describe_blocked(start.display, search.blocked)))
+        if start.allowed_if is not None:
+            _print(Text(f"{start.display} is outside the snapshot: a first hop from it is "
+                        f"allowed only if {start.allowed_if}"))
+
+
+def _resource_account(resolver, resource: str, given: str | None) -> str | None:
+    """The RESOURCE argument checked as a question's resource is, and its account: the one
+    given, in the ARN, or assumed (a note on stderr says so)."""
+    from policy_engine.analysis.resolve import OPTION_FIX
+    from policy_engine.arn import is_account_id
+    from policy_engine.whatif import resource_problem
+
+    problem = resource_problem(resource)
+    if problem is not None:
+        raise InputReadError(Problem("invalid-arn", problem, source="RESOURCE"))
+    if given is not None:
+        in_arn = resource.split(":", 5)[4] if resource.count(":") >= 5 else ""
+        if not is_account_id(given):
+            raise InputReadError(Problem("invalid-value", f"`{given}` is not an account id "
+                                         "(12 digits expected)", source="--resource-account"))
+        if in_arn and in_arn != given:
+            raise InputReadError(Problem("invalid-value", f"`{given}` contradicts the account "
+                                         f"`{in_arn}` in the resource ARN",
+                                         source="--resource-account"))
+    account, notes = resolver.resource_account(resource, given, fix=OPTION_FIX,
+                                               source="RESOURCE")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return account
 
 
 def _check_action(action: str) -> None:

@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from policy_engine.analysis.assume_paths import AssumePath
+from policy_engine.analysis.assume_paths import AssumePath, BlockedHop
 from policy_engine.analysis.check import CheckReport
 from policy_engine.analysis.what_can import WhatCanReport
 from policy_engine.analysis.who_can import Grant
@@ -47,8 +47,10 @@ def render_who_can(action: str, resource: str, grants: list[Grant]) -> Table:
     for grant in grants:
         statements = "\n".join(f"{role} {name} {sid}"
                                for role, name, sid in grant.granting_statements)
-        tables.add_row(table, principal_name(grant.caller.display),
-                       grant.result.verdict.gate.value,
+        who = principal_name(grant.caller.display)
+        if grant.caller.allowed_if:
+            who += f"\n(outside the snapshot: allowed if {grant.caller.allowed_if})"
+        tables.add_row(table, who, grant.result.verdict.gate.value,
                        statements or grant.result.verdict.reason)
     if not grants:
         table.caption = "nobody in the snapshot is allowed"
@@ -79,6 +81,9 @@ def render_what_can(report: WhatCanReport) -> Group:
              style="bold"),
         Text(f"{len(report.allowed)} of {report.considered} catalogue actions allowed; "
              f"{report.explicitly_denied} explicitly denied")]
+    if report.allowed_if:
+        parts.append(Text(f"{principal_name(report.principal)} is outside the snapshot: each "
+                          f"action is allowed only if {report.allowed_if}"))
     for service, levels in sorted(services.items()):
         count = sum(len(names) for names in levels.values())
         parts.append(Text(f"\n{service}: {count} allowed", style="bold"))
@@ -103,6 +108,21 @@ def render_assume_paths(start: str, paths: list[AssumePath]) -> Table:
     return table
 
 
+def describe_blocked(start: str, blocked: BlockedHop) -> str:
+    """One line under an empty table: the hop that blocked the nearest chain, and why."""
+    verdict = blocked.result.verdict
+    chain = " → ".join([principal_name(start),
+                        *(principal_name(hop.role.arn) for hop in blocked.reached)])
+    by = ""
+    if blocked.deciding_statement is not None:
+        role, name, sid = blocked.deciding_statement
+        by = f" by {role} `{name}`" + (f" statement {sid}" if sid else "")
+    return (f"nearest chain: {chain} ✗ {principal_name(blocked.role)}, blocked at hop "
+            f"{blocked.number}: {principal_name(blocked.caller)} {blocked.action} → "
+            f"{verdict.decision.value}{by} "
+            f"({verdict.gate.value}: {verdict.reason})")
+
+
 def render_check(report: CheckReport) -> Table:
     table = tables.table(f"checks in {report.source}",
                          "line", "question", "expected", "decision", "result")
@@ -111,9 +131,12 @@ def render_check(report: CheckReport) -> Table:
         result = Text("pass", style="green") if outcome.passed else Text("FAIL", style="bold red")
         if outcome.expected is None:
             result = Text("-", style="dim")
-        tables.add_row(table, str(outcome.line), outcome.text, outcome.expected or "",
-                       Text(decision.value, style=DECISION_STYLE[decision]), result)
+        shown = Text(decision.value, style=DECISION_STYLE[decision])
+        if outcome.allowed_if:
+            shown.append(f" if {outcome.allowed_if}")
+        tables.add_row(table, str(outcome.line), outcome.text, outcome.expected or "", shown,
+                       result)
     failed = len(report.failures)
     asserted = sum(o.expected is not None for o in report.outcomes)
-    table.caption = f"{asserted - failed}/{asserted} assertions hold"
+    table.caption = report.note or f"{asserted - failed}/{asserted} assertions hold"
     return table

@@ -171,8 +171,8 @@ def _missing_warning(what: str, account: str, target: str, users: list[tuple[str
         message = (f"`{target}`, {role} {shown}, is not in the authorization details "
                    f"(was the output filtered without {fix}?); ")
         if what == "boundary":
-            message += ("the boundary is left out, which can only over-state what "
-                        f"{'it' if len(names) == 1 else 'they'} may do")
+            message += ("the boundary is treated as one that allows nothing: what it "
+                        "would have to allow is implicitly denied")
             code = "missing-boundary"
         else:
             message += "its permissions are left out"

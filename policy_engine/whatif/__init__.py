@@ -51,6 +51,7 @@ from policy_engine.whatif.parser import (
     render_question,
     render_value,
 )
+from policy_engine.whatif.transformer import resource_problem
 
 __all__ = [
     "EXPECTATIONS",
@@ -69,4 +70,5 @@ __all__ = [
     "render_principal",
     "render_question",
     "render_value",
+    "resource_problem",
 ]

@@ -164,17 +164,27 @@ def _is_role(ref: PrincipalRef) -> bool:
         and ref.text.split(":", 5)[5].startswith("role/")
 
 
-def _resource(text: str, where: Token) -> str:
+def resource_problem(text: str) -> str | None:
+    """Why `text` cannot be the resource of a question (a message), or None when it can.
+
+    The command-line arguments that take a resource check it with this too, so a bad one
+    gets the same message everywhere.
+    """
     if text == "*":
-        return text
+        return None
     if "${" in text:
-        raise _fail(f"`{text}` contains a policy variable; a question names one concrete "
-                    "resource", where)
+        return f"`{text}` contains a policy variable; a question names one concrete resource"
     try:
         parse_arn(text)
     except ArnError as error:
-        raise _fail(error.problems[0].message + " (expected a resource ARN or `*`)",
-                    where) from None
+        return error.problems[0].message + " (expected a resource ARN or `*`)"
+    return None
+
+
+def _resource(text: str, where: Token) -> str:
+    problem = resource_problem(text)
+    if problem is not None:
+        raise _fail(problem, where)
     return text
 
 

@@ -234,7 +234,7 @@ def test_missing_boundary_and_group_are_reported(authz: dict[str, Any],
     messages = {w.code: w.message for w in snapshot.warnings}
     assert set(messages) == {"missing-boundary", "missing-group"}
     assert "user/bob and role/deploy" in messages["missing-boundary"]
-    assert "over-state" in messages["missing-boundary"]
+    assert "allows nothing" in messages["missing-boundary"]
     assert messages["missing-group"].startswith("group `Developers` of user/bob")
     bob = snapshot.accounts[ACCOUNT].users["bob"]
     assert snapshot.boundary_of(bob) is None
