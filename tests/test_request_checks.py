@@ -154,3 +154,62 @@ def test_a_resource_the_action_does_not_act_on_is_a_warning(tmp_path: Path, acti
 def test_a_resource_of_the_right_type_gets_no_warning(tmp_path: Path):
     done = _simulate(tmp_path, _case())
     assert done.returncode == 0 and done.stderr == ""
+
+
+# ------------------------------------------------------------ the account commands
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "policy_engine" / "examples" / "org"
+SNAPSHOT = str(EXAMPLE / "snapshot.yaml")
+SCRATCH = "arn:aws:s3:::example-dev-scratch/x"
+
+
+@pytest.mark.parametrize("args", [
+    ("ask", f"can user/dev-bob do s3:GetObjekt on {SCRATCH}"),
+    ("who-can", "s3:GetObjekt", SCRATCH),
+])
+def test_account_commands_refuse_an_unknown_action(args: tuple[str, ...]):
+    done = _run(*args, "--env", SNAPSHOT)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "did you mean `s3:GetObject`?" in lines[0]
+
+
+def test_who_can_refuses_an_action_no_service_has():
+    done = _run("who-can", "s3:NoSuchAction", SCRATCH, "--env", SNAPSHOT)
+    assert done.returncode == 2
+    assert "`s3:NoSuchAction` is not an action of `s3`" in done.stderr
+
+
+def test_ask_refuses_a_mistyped_context_value():
+    """`ture` must not be read as false: reference_policies_condition-keys.html types
+    aws:SecureTransport as Boolean."""
+    done = _run("ask", f"can user/dev-bob do s3:GetObject on {SCRATCH} when "
+                "aws:SecureTransport = ture", "--env", SNAPSHOT)
+    assert done.returncode == 2
+    assert "`aws:SecureTransport` takes `true` or `false`, not `ture`" in done.stderr
+
+
+def test_check_refuses_a_mistyped_context_value(tmp_path: Path):
+    path = tmp_path / "assertions.whatif"
+    path.write_text(f"expect allowed: can user/dev-bob do s3:GetObject on {SCRATCH} when "
+                    "aws:SecureTransport = yes\n", encoding="utf-8")
+    done = _run("check", str(path), "--env", SNAPSHOT)
+    assert done.returncode == 2
+    assert "`aws:SecureTransport` takes `true` or `false`, not `yes`" in done.stderr
+
+
+def test_who_can_warns_about_a_resource_the_action_does_not_act_on():
+    done = _run("who-can", "s3:GetObject", "arn:aws:iam::111122223333:role/x",
+                "--env", SNAPSHOT, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    json.loads(done.stdout)
+    assert "warning: `arn:aws:iam::111122223333:role/x` is not a resource `s3:GetObject` " \
+        "acts on" in done.stderr
+
+
+def test_ask_notes_a_resource_the_action_does_not_act_on():
+    done = _run("ask", "can user/dev-bob do s3:GetObject on arn:aws:s3:::example-dev-scratch "
+                "when aws:SecureTransport = true", "--env", SNAPSHOT, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    notes = json.loads(done.stdout)["explanation"]["notes"]
+    assert any("is not a resource `s3:GetObject` acts on" in note for note in notes)

@@ -20,6 +20,7 @@ from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
 from policy_engine.errors import PolicyEngineError, Problem
 from policy_engine.model.policy import PolicyDocument
+from policy_engine.request_checks import question_problems, resource_warning
 from policy_engine.snapshot import Principal, Role, Snapshot, SnapshotPolicy, User
 from policy_engine.whatif import PrincipalRef, Question
 
@@ -429,10 +430,19 @@ class Resolver:
     def ask(self, question: Question, *, source: str = "<expr>") -> EvaluationResult:
         """Answer a question; errors point at the question's line and column in `source`."""
         try:
+            problems = question_problems(question.action, question.context, source=source,
+                                         pointer="")
+            if problems:
+                raise ResolutionError(problems)
             caller = self.caller(question.principal)
             target = self.target(question.action, question.resource,
                                  question.resource_account)
-            return self.evaluate(caller, question.action, target, question.context)
+            result = self.evaluate(caller, question.action, target, question.context)
+            warning = resource_warning(question.action, target.arn)
+            if warning is None:
+                return result
+            verdict = replace(result.verdict, notes=(*result.verdict.notes, warning))
+            return replace(result, verdict=verdict)
         except PolicyEngineError as error:
             first = error.problems[0]
             raise type(error)(Problem(first.code, first.message, first.pointer,

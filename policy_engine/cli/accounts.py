@@ -141,7 +141,7 @@ def who_can_command(
     access the resource policy gives (allowed only if the outsider's own account allows it)."""
     from policy_engine.analysis.who_can import who_can
 
-    _check_action(action)
+    _check_action(action, resource)
     resolver = _resolver(env)
     grants = who_can(resolver, action, resource,
                      _resource_account(resolver, resource, resource_account))
@@ -250,8 +250,18 @@ def _resource_account(resolver, resource: str, given: str | None) -> str | None:
     return account
 
 
-def _check_action(action: str) -> None:
+def _check_action(action: str, resource: str | None = None) -> None:
+    """One real action (a did-you-mean otherwise); a note when the resource is of no type
+    the action acts on. The same rule as for case files and questions."""
+    from policy_engine.request_checks import action_problem, resource_warning
+
     service, colon, name = action.partition(":")
     if not colon or not service or not name or "*" in action or "?" in action:
         raise InputReadError(Problem("invalid-action", f"`{action}` is not one action "
                                      "(expected service:Action, no wildcards)"))
+    problem = action_problem(action, source="ACTION", pointer="")
+    if problem is not None:
+        raise InputReadError(problem)
+    warning = resource_warning(action, resource) if resource is not None else None
+    if warning is not None:
+        print(f"warning: {warning}", file=sys.stderr)
