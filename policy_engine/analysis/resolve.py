@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from policy_engine.arn import split_arn
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
@@ -236,20 +237,21 @@ class Resolver:
         snapshot = self.snapshot
         if resource == "*":
             return Target(resource, resource_account, None)
-        parts = resource.split(":", 5)
-        is_role = len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/")
+        arn = split_arn(resource)
+        is_role = arn is not None and arn.service == "iam" and arn.resource.startswith("role/")
         if is_role and action.lower().startswith("sts:"):
             role = snapshot.principal(resource)
             if not isinstance(role, Role):
-                return Target(resource, resource_account or parts[4] or None, None)
+                assert arn is not None
+                return Target(resource, resource_account or arn.account or None, None)
             trust = self.compiled(role.trust_policy) if role.trust_policy else None
             return Target(role.arn, role.account, trust,
                           {f"aws:ResourceTag/{k}": v for k, v in role.tags.items()})
         governing = snapshot.resource_for(resource)
         if governing is None:
             return Target(resource, resource_account, None,
-                          self._resource_context(resource_account or parts[4]
-                                                     if len(parts) == 6 else None))
+                          self._resource_context(resource_account or arn.account
+                                                     if arn is not None else None))
         context: dict[str, object] = {f"aws:ResourceTag/{k}": v
                                       for k, v in governing.tags.items()}
         context.update(self._resource_context(governing.account))

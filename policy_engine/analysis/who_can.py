@@ -23,15 +23,14 @@ class Grant:
 
     @property
     def granting_statements(self) -> tuple[tuple[str, str, str], ...]:
-        """(policy role, policy name, statement) of every Allow that applied."""
+        """(policy slot label, policy name, statement) of every Allow that applied."""
         found: list[tuple[str, str, str]] = []
         for trace in self.result.explanation.policies:
-            # SCPs and RCPs only limit; they never grant.
-            if not trace.applies or trace.role.value in {"scp", "rcp"}:
+            if not trace.applies or trace.slot.is_organization_level:  # they never grant
                 continue
             for statement in trace.statements:
                 if statement.matched and statement.effect == "Allow":
-                    entry = (trace.role.value, trace.name,
+                    entry = (trace.slot.label, trace.name,
                              statement.sid or f"#{statement.index}")
                     if entry not in found:
                         found.append(entry)

@@ -6,10 +6,10 @@ per-action candidate cache, which is filled the first time an action is seen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum
 from functools import cached_property
+from types import MappingProxyType
 
 from policy_engine.engine.conditions import CompiledConditionBlock, compile_condition_block
 from policy_engine.engine.context import RequestContext
@@ -17,6 +17,7 @@ from policy_engine.engine.decide import PolicyScan
 from policy_engine.engine.match_action import CompiledActions, compile_actions
 from policy_engine.engine.match_principal import CompiledPrincipals, compile_principals
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
+from policy_engine.engine.slots import LAID_OUT, Slot
 from policy_engine.model.policy import PolicyDocument, Statement
 
 # Larger than the whole action catalogue (about 22,000), so what-can never evicts.
@@ -48,13 +49,13 @@ class CompiledPolicy:
     name: str
     statements: tuple[CompiledStatement, ...]
     document: PolicyDocument
-    _by_service: dict[str, tuple[CompiledStatement, ...]] = field(repr=False, compare=False)
+    # Service prefix -> the statements that may name one of its actions, in statement
+    # order; statements that name no service (`*`, NotAction) are in every pool.
+    _pools: Mapping[str, tuple[CompiledStatement, ...]] = field(repr=False, compare=False)
     _any_service: tuple[CompiledStatement, ...] = field(repr=False, compare=False)
     _candidates: dict[str, tuple[CompiledStatement, ...]] = field(
         default_factory=dict, repr=False, compare=False)
-    _pools: dict[str, tuple[CompiledStatement, ...]] = field(
-        default_factory=dict, repr=False, compare=False)
-    # (statement index, policy role) -> its explicit-deny Verdict, filled by the evaluator.
+    # (statement index, slot) -> its explicit-deny Verdict, filled by the evaluator.
     deny_verdicts: dict[tuple[int, object], object] = field(
         default_factory=dict, repr=False, compare=False)
 
@@ -71,21 +72,12 @@ class CompiledPolicy:
         """Statements whose Action/NotAction element matches the action (memoised)."""
         found = self._candidates.get(action_lower)
         if found is None:
-            pool = self._pool(action_lower.split(":", 1)[0])
+            pool = self._pools.get(action_lower.split(":", 1)[0], self._any_service)
             found = tuple(s for s in pool if s.actions.matches(action_lower))
             if len(self._candidates) >= _CANDIDATE_CACHE_LIMIT:
                 self._candidates.clear()
             self._candidates[action_lower] = found
         return found
-
-    def _pool(self, service: str) -> tuple[CompiledStatement, ...]:
-        """Statements that may name an action of the service, in statement order."""
-        pool = self._pools.get(service)
-        if pool is None:
-            pool = tuple(sorted(self._by_service.get(service, ()) + self._any_service,
-                                key=lambda s: s.index))
-            self._pools[service] = pool
-        return pool
 
 
 def compile_statement(index: int, statement: Statement, *,
@@ -123,13 +115,10 @@ def compile_policy(document: PolicyDocument, *, name: str = "policy") -> Compile
         else:
             for service in services:
                 by_service.setdefault(service, []).append(statement)
-    return CompiledPolicy(
-        name=name,
-        statements=statements,
-        document=document,
-        _by_service={k: tuple(v) for k, v in by_service.items()},
-        _any_service=tuple(any_service),
-    )
+    pools = {service: tuple(sorted(named + any_service, key=lambda s: s.index))
+             for service, named in by_service.items()}
+    return CompiledPolicy(name, statements, document, MappingProxyType(pools),
+                          tuple(any_service))
 
 
 @dataclass(frozen=True)
@@ -151,6 +140,7 @@ class PolicySet:
 
     @cached_property
     def layout(self) -> Layout:
+        """Where each policy sits; derived from the fields, built on first use."""
         return _build_layout(self)
 
     def plan_for(self, action_lower: str) -> ActionPlan:
@@ -164,29 +154,21 @@ class PolicySet:
         return plan
 
 
-class SlotGroup(IntEnum):
-    """Policy groups in the order their Deny statements are reported."""
-
-    SCP = 0
-    RCP = 1
-    RESOURCE = 2
-    IDENTITY = 3
-    BOUNDARY = 4
-    SESSION = 5
-
-
 @dataclass(frozen=True, slots=True)
-class Slot:
-    group: SlotGroup
+class Placement:
+    """One policy of a set in its slot (`level`: its organization level, root first)."""
+
+    slot: Slot
     level: int | None
     policy: CompiledPolicy
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Every policy of a set in a slot, in the order their Denys are reported."""
+    """Every policy of a set, placed in report order (`Slot.order`), and where each
+    slot's policies are among the placements."""
 
-    slots: tuple[Slot, ...]
+    placements: tuple[Placement, ...]
     scp_levels: tuple[tuple[int, ...], ...] | None
     rcp_levels: tuple[tuple[int, ...], ...] | None
     resource: int | None
@@ -195,47 +177,71 @@ class Layout:
     session: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class ActionPlan:
-    """One flat list of the statements that can apply to an action, each tagged with its
-    policy's slot: one loop evaluates a whole request."""
+def _levels_of(policies: PolicySet, slot: Slot
+               ) -> tuple[tuple[CompiledPolicy, ...], ...] | None:
+    """The set's policies for a slot, one tuple per level (one level outside SCPs/RCPs)."""
+    match slot:
+        case Slot.SCP:
+            return policies.scps
+        case Slot.RCP:
+            return policies.rcps
+        case Slot.RESOURCE:
+            return _single(policies.resource_policy)
+        case Slot.IDENTITY:
+            return (policies.identity,)
+        case Slot.PERMISSIONS_BOUNDARY:
+            return _single(policies.permissions_boundary)
+        case Slot.SESSION:
+            return _single(policies.session_policy)
+    raise ValueError(f"`{slot}` is not a slot of a policy set")
 
-    layout: Layout
-    statements: tuple[tuple[int, SlotGroup, CompiledStatement], ...]  # (slot, its group, …)
+
+def _single(policy: CompiledPolicy | None) -> tuple[tuple[CompiledPolicy, ...], ...]:
+    return ((policy,),) if policy is not None else ((),)
 
 
 def _build_layout(policies: PolicySet) -> Layout:
-    slots: list[Slot] = []
+    placements: list[Placement] = []
 
-    def add(group: SlotGroup, policy: CompiledPolicy | None, level: int | None = None
-            ) -> int | None:
-        if policy is None:
-            return None
-        slots.append(Slot(group, level, policy))
-        return len(slots) - 1
-
-    def levels(group: SlotGroup, spec: tuple[tuple[CompiledPolicy, ...], ...] | None
-               ) -> tuple[tuple[int, ...], ...] | None:
+    def place(slot: Slot) -> tuple[tuple[int, ...], ...] | None:
+        """Place the slot's policies; their indices, one tuple per level."""
+        spec = _levels_of(policies, slot)
         if spec is None:
             return None
-        return tuple(tuple(add(group, p, n) for p in level)  # type: ignore[misc]
-                     for n, level in enumerate(spec))
+        indices = []
+        for number, level in enumerate(spec):
+            start = len(placements)
+            placements.extend(Placement(slot, number if slot.is_organization_level else None,
+                                        policy) for policy in level)
+            indices.append(tuple(range(start, len(placements))))
+        return tuple(indices)
 
-    scp_levels = levels(SlotGroup.SCP, policies.scps)
-    rcp_levels = levels(SlotGroup.RCP, policies.rcps)
-    resource = add(SlotGroup.RESOURCE, policies.resource_policy)
-    identity = tuple(add(SlotGroup.IDENTITY, p) for p in policies.identity)
-    boundary = add(SlotGroup.BOUNDARY, policies.permissions_boundary)
-    session = add(SlotGroup.SESSION, policies.session_policy)
-    return Layout(tuple(slots), scp_levels, rcp_levels, resource,
-                  identity, boundary, session)  # type: ignore[arg-type]
+    where = {slot: place(slot) for slot in LAID_OUT}  # in report order
+
+    def only(slot: Slot) -> int | None:
+        found = where[slot]
+        return found[0][0] if found and found[0] else None
+
+    identity = where[Slot.IDENTITY]
+    return Layout(tuple(placements), where[Slot.SCP], where[Slot.RCP], only(Slot.RESOURCE),
+                  identity[0] if identity else (), only(Slot.PERMISSIONS_BOUNDARY),
+                  only(Slot.SESSION))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    """One flat list of the statements that can apply to an action, each tagged with its
+    placement and slot: one loop evaluates a whole request."""
+
+    layout: Layout
+    statements: tuple[tuple[int, Slot, CompiledStatement], ...]
 
 
 def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
     layout = policies.layout
-    statements = tuple((index, slot.group, statement)
-                       for index, slot in enumerate(layout.slots)
-                       for statement in slot.policy.statements_for(action_lower))
+    statements = tuple((index, placement.slot, statement)
+                       for index, placement in enumerate(layout.placements)
+                       for statement in placement.policy.statements_for(action_lower))
     return ActionPlan(layout, statements)
 
 

@@ -357,7 +357,10 @@ class Group:
         return f"Group({self.arn!r})"
 
 
-class PrincipalType(StrEnum):
+class EntityType(StrEnum):
+    """Which IAM entity a snapshot principal is. Not the request's `PrincipalType` (the
+    values of `aws:PrincipalType`): this one only tells users from roles."""
+
     USER = "user"
     ROLE = "role"
 
@@ -377,7 +380,7 @@ class User:
     create_date: datetime | None
     origin: Origin
 
-    type: ClassVar[PrincipalType] = PrincipalType.USER
+    type: ClassVar[EntityType] = EntityType.USER
 
     @property
     def short_name(self) -> str:
@@ -417,7 +420,7 @@ class Role:
     create_date: datetime | None
     origin: Origin
 
-    type: ClassVar[PrincipalType] = PrincipalType.ROLE
+    type: ClassVar[EntityType] = EntityType.ROLE
 
     @property
     def short_name(self) -> str:
@@ -639,19 +642,19 @@ class Snapshot:
         """By `AIDA...`/`AROA...` id, the value of `aws:userid` (before any `:session`)."""
         return self._unique_ids.get(unique_id)
 
-    def find_principals(self, name: str, *, type: PrincipalType | str | None = None,
+    def find_principals(self, name: str, *, type: EntityType | str | None = None,
                         account: str | None = None) -> tuple[Principal, ...]:
         """Users and roles with this short name, optionally of one type and account."""
-        wanted = PrincipalType(type) if type is not None else None
+        wanted = EntityType(type) if type is not None else None
         found: list[Principal] = []
         if account is None:
             accounts = list(self.accounts.values())
         else:
             accounts = [self.accounts[account]] if account in self.accounts else []
         for acct in accounts:
-            if wanted in (None, PrincipalType.USER) and name in acct.users:
+            if wanted in (None, EntityType.USER) and name in acct.users:
                 found.append(acct.users[name])
-            if wanted in (None, PrincipalType.ROLE) and name in acct.roles:
+            if wanted in (None, EntityType.ROLE) and name in acct.roles:
                 found.append(acct.roles[name])
         return tuple(found)
 
