@@ -1,7 +1,8 @@
-"""Policies -> compiled form: pre-split wildcard patterns, statements indexed by action.
+"""Policies -> compiled form: pre-split wildcard patterns, statements indexed by service.
 
-Compile once, evaluate many: nothing here runs on the evaluation hot path except the
-per-action candidate cache, which is filled the first time an action is seen.
+Compile once, evaluate many. Everything here is immutable data built once; what an
+evaluation learns (statements per action, answers per resource, deny verdicts) is
+remembered by the evaluator of a set (`engine.evaluate.Evaluator`), not here.
 """
 
 from __future__ import annotations
@@ -10,18 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from policy_engine.engine.conditions import CompiledConditionBlock, compile_condition_block
 from policy_engine.engine.context import RequestContext
-from policy_engine.engine.decide import PolicyScan
 from policy_engine.engine.match_action import CompiledActions, compile_actions
 from policy_engine.engine.match_principal import CompiledPrincipals, compile_principals
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
 from policy_engine.engine.slots import LAID_OUT, Slot
 from policy_engine.model.policy import PolicyDocument, Statement
 
-# Larger than the whole action catalogue (about 22,000), so what-can never evicts.
-_CANDIDATE_CACHE_LIMIT = 65536
+if TYPE_CHECKING:
+    from policy_engine.engine.evaluate import Evaluator
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class CompiledStatement:
                                                                 is_allow=self.is_allow)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompiledPolicy:
     name: str
     statements: tuple[CompiledStatement, ...]
@@ -53,31 +54,16 @@ class CompiledPolicy:
     # order; statements that name no service (`*`, NotAction) are in every pool.
     _pools: Mapping[str, tuple[CompiledStatement, ...]] = field(repr=False, compare=False)
     _any_service: tuple[CompiledStatement, ...] = field(repr=False, compare=False)
-    _candidates: dict[str, tuple[CompiledStatement, ...]] = field(
-        default_factory=dict, repr=False, compare=False)
-    # (statement index, slot) -> its explicit-deny Verdict, filled by the evaluator.
-    deny_verdicts: dict[tuple[int, object], object] = field(
-        default_factory=dict, repr=False, compare=False)
-
-    @cached_property
-    def silent_scan(self) -> PolicyScan:
-        """The scan of a policy with nothing to say about a request, built once."""
-        return PolicyScan(self.name, allow_via=None, allow_at=None)
 
     @property
     def has_principal_elements(self) -> bool:
         return any(s.principals is not None for s in self.statements)
 
     def statements_for(self, action_lower: str) -> tuple[CompiledStatement, ...]:
-        """Statements whose Action/NotAction element matches the action (memoised)."""
-        found = self._candidates.get(action_lower)
-        if found is None:
-            pool = self._pools.get(action_lower.split(":", 1)[0], self._any_service)
-            found = tuple(s for s in pool if s.actions.matches(action_lower))
-            if len(self._candidates) >= _CANDIDATE_CACHE_LIMIT:
-                self._candidates.clear()
-            self._candidates[action_lower] = found
-        return found
+        """Statements whose Action/NotAction element matches the action (not memoised:
+        an evaluator remembers its answers)."""
+        pool = self._pools.get(action_lower.split(":", 1)[0], self._any_service)
+        return tuple(s for s in pool if s.actions.matches(action_lower))
 
 
 def compile_statement(index: int, statement: Statement, *,
@@ -136,22 +122,17 @@ class PolicySet:
     scps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     rcps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     management_account: str | None = None
-    _plans: dict[str, ActionPlan] = field(default_factory=dict, repr=False, compare=False)
+    # The evaluator of this set, attached by `engine.evaluate.evaluator_for` on first use.
+    # `evaluate(request, policy_set)` is the public API and keeps no state, and the set is
+    # the one object its callers keep between calls, so the evaluator (whose memos make
+    # repeated actions and resources cheap) lives here. Not part of the set's value.
+    _evaluator: Evaluator | None = field(default=None, init=False, repr=False,
+                                         compare=False)
 
     @cached_property
     def layout(self) -> Layout:
         """Where each policy sits; derived from the fields, built on first use."""
         return _build_layout(self)
-
-    def plan_for(self, action_lower: str) -> ActionPlan:
-        """Each policy with its statements that can apply to this action (memoised)."""
-        plan = self._plans.get(action_lower)
-        if plan is None:
-            plan = _build_plan(self, action_lower)
-            if len(self._plans) >= _CANDIDATE_CACHE_LIMIT:
-                self._plans.clear()
-            self._plans[action_lower] = plan
-        return plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,23 +207,6 @@ def _build_layout(policies: PolicySet) -> Layout:
     return Layout(tuple(placements), where[Slot.SCP], where[Slot.RCP], only(Slot.RESOURCE),
                   identity[0] if identity else (), only(Slot.PERMISSIONS_BOUNDARY),
                   only(Slot.SESSION))
-
-
-@dataclass(frozen=True, slots=True)
-class ActionPlan:
-    """One flat list of the statements that can apply to an action, each tagged with its
-    placement and slot: one loop evaluates a whole request."""
-
-    layout: Layout
-    statements: tuple[tuple[int, Slot, CompiledStatement], ...]
-
-
-def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
-    layout = policies.layout
-    statements = tuple((index, placement.slot, statement)
-                       for index, placement in enumerate(layout.placements)
-                       for statement in placement.policy.statements_for(action_lower))
-    return ActionPlan(layout, statements)
 
 
 def compile_policy_set(

@@ -62,7 +62,7 @@ _RESOURCE_GATE = {Slot.KEY: Gate.KEY_POLICY, Slot.TRUST: Gate.TRUST_POLICY,
 
 def decide(facts: Facts) -> Verdict:
     """Steps 2-8. Step 1 happens while scanning: the first applicable Deny ends the scan
-    with an explicitDeny verdict (evaluate.gather_facts), so Facts never hold a Deny."""
+    with an explicitDeny verdict (evaluate.Evaluator.facts), so Facts never hold a Deny."""
     return (
         _organization_gate(facts.rcp_levels, Gate.RCP, "RCP")
         or _organization_gate(facts.scp_levels, Gate.SCP, "SCP")

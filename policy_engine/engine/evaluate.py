@@ -2,117 +2,192 @@
 
 Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
 and reference_policies_evaluation-logic-cross-account.html. `decide.py` holds the table;
-this module only scans policies (fast path); `explain.py` builds traces.
+this module scans policies (the fast path) through an `Evaluator` over one policy set,
+which owns every memo of an evaluation; `explain.py` builds the traces.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import product
 
-from policy_engine.engine.compiler import Placement, PolicySet
+from policy_engine.engine.compiler import CompiledStatement, Layout, PolicySet
 from policy_engine.engine.decide import Facts, PolicyScan, decide
 from policy_engine.engine.explain import explain
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
+from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
 from policy_engine.engine.scope import Scope, rcp_applies, scp_applies
 from policy_engine.engine.services import is_kms_cross_account_blocked
-from policy_engine.engine.slots import LAID_OUT, Slot
+from policy_engine.engine.slots import Slot
+from policy_engine.memo import BoundedMemo
 
 _NAMED = PrincipalVia.EXACT  # stand-in "via" for policies without a Principal element
 
-# The slots each scope includes, one frozenset per combination of the scope's flags.
-_ACTIVE = {flags: frozenset(s for s in LAID_OUT if Scope(*flags).includes(s))
-           for flags in product((False, True), repeat=4)}
+# Larger than the whole action catalogue (about 22,000), so what-can never evicts.
+_PLAN_LIMIT = 65536
+_RESOURCE_LIMIT = 4096
+_DENY_LIMIT = 4096
+
+# (action, SCPs apply, RCPs apply, IAM caller, session caller): what a plan depends on.
+PlanKey = tuple[str, bool, bool, bool, bool]
+# (placement index, statement, its Resource element, that element's memo): answers per
+# resource for an element without variables, rendered patterns for one with them.
+PlanEntry = tuple[int, CompiledStatement, CompiledResources | None, BoundedMemo | None]
 
 
-def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
-    """Scan every applicable statement once; an applicable Deny ends the scan at once.
+class Evaluator:
+    """Decides requests under one policy set, remembering what repeats between requests:
+    the statements that can apply per action and scope, each Resource element's answer
+    per resource (or its rendered patterns), and the explicit-deny verdict per statement.
 
-    Returns the explicit-deny Verdict when a Deny applies (it is final, R1.3 step 1),
-    otherwise the Facts the decision table reads.
+    The memos never change a decision: each holds the value of a pure function of the
+    compiled set and its key.
     """
-    caller = request.principal
-    iam_caller = caller.is_iam_identity
-    has_boundary = policies.permissions_boundary is not None and iam_caller
-    plan = policies.plan_for(request.action_lower)
-    layout = plan.layout
-    scp_on = scp_applies(request, policies)
-    rcp_on = rcp_applies(request, policies)
-    active = _ACTIVE[scp_on, rcp_on, iam_caller, caller.is_session]
-    placements = layout.placements
-    vias: list[PrincipalVia | None] = [None] * len(placements)
-    allow_at: list[int | None] = [None] * len(placements)
-    resource, context = request.resource, request.context
-    # The engine's hot path: each check is inlined; a statement applies when its resource,
-    # principal and conditions all do (its action was matched when the plan was built).
-    for index, slot, statement in plan.statements:
-        if slot not in active:
-            continue
-        resources = statement.resources
-        if resources is not None:
-            # Constant patterns: the per-statement memo answers without a call.
-            applies = resources.memo.get(resource) if not resources.templates else None
-            if applies is None:
-                applies = resources.applies(resource, context, is_allow=statement.is_allow)
-            if not applies:
+
+    __slots__ = ("_denies", "_deny_slots", "_plans", "_silent", "_statement_memos",
+                 "layout", "policies")
+
+    def __init__(self, policies: PolicySet) -> None:
+        self.policies = policies
+        self.layout: Layout = policies.layout
+        placements = self.layout.placements
+        self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
+        self._statement_memos: dict[tuple[int, int], BoundedMemo] = {}
+        self._denies: BoundedMemo[tuple[int, int, Slot], Verdict] = BoundedMemo(_DENY_LIMIT)
+        # The scan of a policy with nothing to say about a request, one per placement.
+        self._silent = tuple(PolicyScan(p.policy.name, None, None) for p in placements)
+        # The slot a Deny is reported in; None: the resource slot, which the request names.
+        self._deny_slots = tuple(None if p.slot is Slot.RESOURCE else p.slot
+                                 for p in placements)
+
+    def evaluate(self, request: Request) -> EvaluationResult:
+        """The decision AWS would make for `request`, with its explanation."""
+        return EvaluationResult(self.verdict(request), request, self.policies)
+
+    def verdict(self, request: Request) -> Verdict:
+        facts = self.facts(request)
+        return facts if isinstance(facts, Verdict) else decide(facts)
+
+    def facts(self, request: Request) -> Facts | Verdict:
+        """Scan every applicable statement once; an applicable Deny ends the scan at once.
+
+        Returns the explicit-deny Verdict when a Deny applies (it is final, R1.3 step 1),
+        otherwise the Facts the decision table reads.
+        """
+        policies = self.policies
+        caller = request.principal
+        iam_caller = caller.is_iam_identity
+        has_boundary = policies.permissions_boundary is not None and iam_caller
+        scp_on = scp_applies(request, policies)
+        rcp_on = rcp_applies(request, policies)
+        key = (request.action_lower, scp_on, rcp_on, iam_caller, caller.is_session)
+        entries = self._plans.get(key)
+        if entries is None:
+            entries = self._plan(key)
+        count = len(self._silent)
+        vias: list[PrincipalVia | None] = [None] * count
+        allow_at: list[int | None] = [None] * count
+        resource, context = request.resource, request.context
+        # The engine's hot path: each check is inlined; a statement applies when its
+        # resource, principal and conditions all do (its action and its slot's scope were
+        # matched when the plan was built).
+        for index, statement, resources, memo in entries:
+            if resources is not None:
+                if memo is None or resources.templates:
+                    applies = resources.applies(resource, context, is_allow=statement.is_allow,
+                                                rendered=memo)
+                else:
+                    applies = memo.get(resource)
+                    if applies is None:
+                        applies = memo.put(resource, resources.covers(resource))
+                if not applies:
+                    continue
+            if statement.principals is None:
+                via = _NAMED
+            else:
+                found = principal_via(statement, caller, has_boundary)
+                if found is None:
+                    continue
+                via = found
+            conditions = statement.conditions
+            if conditions is not None and not conditions.holds(context):
                 continue
-        if statement.principals is None:
-            via = _NAMED
-        else:
-            found = principal_via(statement, caller, has_boundary)
-            if found is None:
-                continue
-            via = found
-        conditions = statement.conditions
-        if conditions is not None and not conditions.holds(context):
-            continue
-        if not statement.is_allow:
-            return explicit_deny_verdict(placements[index], statement.index, request)
-        current = vias[index]
-        if current is None or VIA_STRENGTH[via] > VIA_STRENGTH[current]:
-            vias[index], allow_at[index] = via, statement.index
+            if not statement.is_allow:
+                return self._deny(index, statement.index, request)
+            current = vias[index]
+            if current is None or VIA_STRENGTH[via] > VIA_STRENGTH[current]:
+                vias[index], allow_at[index] = via, statement.index
 
-    def scan(index: int) -> PolicyScan:
-        via = vias[index]
-        policy = placements[index].policy
-        return policy.silent_scan if via is None else \
-            PolicyScan(policy.name, via, allow_at[index])
+        layout, silent = self.layout, self._silent
 
-    def levels(spec: tuple[tuple[int, ...], ...] | None, on: bool
-               ) -> tuple[tuple[PolicyScan, ...], ...] | None:
-        return None if spec is None or not on else \
-            tuple([tuple([scan(i) for i in level]) for level in spec])
+        def scan(index: int) -> PolicyScan:
+            via = vias[index]
+            return silent[index] if via is None else \
+                PolicyScan(silent[index].name, via, allow_at[index])
 
-    return Facts(
-        caller=caller,
-        cross_account=request.is_cross_account,
-        resource_slot=request.resource_slot,
-        identity=tuple([scan(i) for i in layout.identity]) if iam_caller else (),
-        boundary=scan(layout.boundary) if iam_caller and layout.boundary is not None else None,
-        session=scan(layout.session) if caller.is_session and layout.session is not None
-        else None,
-        resource=None if layout.resource is None else scan(layout.resource),
-        scp_levels=levels(layout.scp_levels, scp_on),
-        rcp_levels=levels(layout.rcp_levels, rcp_on),
-        kms_cross_account_blocked=is_kms_cross_account_blocked(request),
-    )
+        def levels(spec: tuple[tuple[int, ...], ...] | None, on: bool
+                   ) -> tuple[tuple[PolicyScan, ...], ...] | None:
+            return None if spec is None or not on else \
+                tuple([tuple([scan(i) for i in level]) for level in spec])
+
+        return Facts(
+            caller=caller,
+            cross_account=request.is_cross_account,
+            resource_slot=request.resource_slot,
+            identity=tuple([scan(i) for i in layout.identity]) if iam_caller else (),
+            boundary=scan(layout.boundary) if iam_caller and layout.boundary is not None
+            else None,
+            session=scan(layout.session) if caller.is_session and layout.session is not None
+            else None,
+            resource=None if layout.resource is None else scan(layout.resource),
+            scp_levels=levels(layout.scp_levels, scp_on),
+            rcp_levels=levels(layout.rcp_levels, rcp_on),
+            kms_cross_account_blocked=is_kms_cross_account_blocked(request),
+        )
+
+    def _plan(self, key: PlanKey) -> tuple[PlanEntry, ...]:
+        """The statements that can apply to the action, in placement order, from the slots
+        the scope includes."""
+        action_lower, *flags = key
+        scope = Scope(*flags)
+        entries = tuple(
+            (index, statement, statement.resources, self._memo_for(index, statement))
+            for index, placement in enumerate(self.layout.placements)
+            if scope.includes(placement.slot)
+            for statement in placement.policy.statements_for(action_lower))
+        return self._plans.put(key, entries)
+
+    def _memo_for(self, index: int, statement: CompiledStatement) -> BoundedMemo | None:
+        if statement.resources is None:
+            return None
+        found = self._statement_memos.get((index, statement.index))
+        if found is None:
+            limit = RENDERED_LIMIT if statement.resources.templates else _RESOURCE_LIMIT
+            found = self._statement_memos[index, statement.index] = BoundedMemo(limit)
+        return found
+
+    def _deny(self, index: int, statement_index: int, request: Request) -> Verdict:
+        slot = self._deny_slots[index] or request.resource_slot
+        key = (index, statement_index, slot)
+        verdict = self._denies.get(key)
+        if verdict is None:  # built once per statement and slot: verdicts are immutable
+            name = self._silent[index].name
+            verdict = self._denies.put(key, Verdict(
+                Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
+                f"a Deny statement in the {slot.label} policy `{name}` matches the request",
+                name, statement_index))
+        return verdict
 
 
-def explicit_deny_verdict(placement: Placement, statement_index: int, request: Request
-                          ) -> Verdict:
-    slot = request.resource_slot if placement.slot is Slot.RESOURCE else placement.slot
-    known = placement.policy.deny_verdicts
-    verdict = known.get((statement_index, slot))
-    if verdict is None:  # built once per statement: verdicts are immutable
-        name = placement.policy.name
-        verdict = known[(statement_index, slot)] = Verdict(
-            Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
-            f"a Deny statement in the {slot.label} policy `{name}` matches the request",
-            name, statement_index)
-    return verdict  # type: ignore[return-value]
+def evaluator_for(policies: PolicySet) -> Evaluator:
+    """The set's one evaluator, created on first use (see `PolicySet._evaluator`)."""
+    evaluator = policies._evaluator
+    if evaluator is None:
+        evaluator = Evaluator(policies)
+        object.__setattr__(policies, "_evaluator", evaluator)
+    return evaluator
 
 
 @dataclass(frozen=True)
@@ -140,14 +215,14 @@ class EvaluationResult:
 
 
 def evaluate_verdict(request: Request, policies: PolicySet) -> Verdict:
-    facts = gather_facts(request, policies)
-    return facts if isinstance(facts, Verdict) else decide(facts)
+    return (policies._evaluator or evaluator_for(policies)).verdict(request)
 
 
 def evaluate(request: Request, policies: PolicySet) -> EvaluationResult:
     """The decision AWS would make for `request` under `policies`, with its explanation."""
-    return EvaluationResult(evaluate_verdict(request, policies), request, policies)
+    verdict = (policies._evaluator or evaluator_for(policies)).verdict(request)
+    return EvaluationResult(verdict, request, policies)
 
 
 def evaluate_decision(request: Request, policies: PolicySet) -> Decision:
-    return evaluate_verdict(request, policies).decision
+    return (policies._evaluator or evaluator_for(policies)).verdict(request).decision

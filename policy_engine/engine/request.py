@@ -24,6 +24,7 @@ from policy_engine.arn import (
 from policy_engine.engine.context import ContextValue, build_context, make_context_value
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import ArnError, Problem
+from policy_engine.memo import BoundedMemo
 
 WEB_IDENTITY_PROVIDERS = frozenset(
     {"cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com",
@@ -280,7 +281,8 @@ def make_request(
 
 
 _Derived = tuple[dict[str, ContextValue], tuple[str, ...], tuple[str, ...]]
-_DERIVED: dict[tuple[object, ...], _Derived] = {}
+# Not an lru_cache on `_derive`: it is keyed by the principal's text, not the principal.
+_DERIVED: BoundedMemo[tuple[object, ...], _Derived] = BoundedMemo(4096)
 
 
 def _derived(caller: RequestPrincipal, hint: str | None, resource_account: str | None,
@@ -289,9 +291,7 @@ def _derived(caller: RequestPrincipal, hint: str | None, resource_account: str |
     key = (caller.text, hint, resource_account, now)
     found = _DERIVED.get(key)
     if found is None:
-        if len(_DERIVED) >= 4096:
-            _DERIVED.clear()
-        found = _DERIVED[key] = _derive(caller, resource_account, now)
+        found = _DERIVED.put(key, _derive(caller, resource_account, now))
     return found
 
 

@@ -38,6 +38,7 @@ from policy_engine.engine.conditions.null import compile_null
 from policy_engine.engine.conditions.registry import OPERATORS, OperatorSpec
 from policy_engine.engine.context import ContextValue, RequestContext, canonical_text
 from policy_engine.engine.variables import compile_template
+from policy_engine.memo import BoundedMemo
 
 PolicyValue = str | bool | int | float
 ConditionBlock = Mapping[str, Mapping[str, Sequence[PolicyValue]]]
@@ -149,8 +150,8 @@ class OperatorCondition:
         self._deny_statement = deny_statement
         # Without policy variables the verdict for one request value never changes:
         # remember it (request values repeat: the same IPs, tags, MFA flags).
-        self._memo: dict[str, Verdict] | None = \
-            None if getattr(matcher, "templates", ()) else {}
+        self._memo: BoundedMemo[str, Verdict] | None = \
+            None if getattr(matcher, "templates", ()) else BoundedMemo(_MEMO_LIMIT)
 
     def evaluate(self, context: RequestContext) -> Verdict:
         value = context.get(self.lookup_key)
@@ -177,8 +178,8 @@ class OperatorCondition:
             verdict: Verdict = (self._deny_statement, Reason.UNPARSABLE_REQUEST_VALUE)
         else:
             verdict = self._verdicts[outcome]
-        if memo is not None and len(memo) < _MEMO_LIMIT:
-            memo[request_value] = verdict
+        if memo is not None:
+            memo.put(request_value, verdict)
         return verdict
 
     def _set(self, request_values: tuple[str, ...], context: RequestContext) -> Verdict:
