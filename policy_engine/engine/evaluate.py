@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from policy_engine.engine.compiler import CompiledStatement, Layout, PolicySet
+from policy_engine.engine.conditions import CompiledConditionBlock
+from policy_engine.engine.conditions.block import RememberingConditions
 from policy_engine.engine.decide import Facts, PolicyScan, decide
 from policy_engine.engine.explain import explain
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
@@ -32,15 +34,20 @@ _DENY_LIMIT = 4096
 
 # (action, SCPs apply, RCPs apply, IAM caller, session caller): what a plan depends on.
 PlanKey = tuple[str, bool, bool, bool, bool]
-# (placement index, statement, its Resource element, that element's memo): answers per
-# resource for an element without variables, rendered patterns for one with them.
-PlanEntry = tuple[int, CompiledStatement, CompiledResources | None, BoundedMemo | None]
+Conditions = CompiledConditionBlock | RememberingConditions
+# (placement index, statement, its Resource element, that element's memo: answers per
+# resource for an element without variables, rendered patterns for one with them; its
+# Condition block, with memos of verdicts per request value where a condition has them).
+PlanEntry = tuple[int, CompiledStatement, CompiledResources | None, BoundedMemo | None,
+                  Conditions | None]
+StatementMemos = tuple[BoundedMemo | None, Conditions | None]
 
 
 class Evaluator:
     """Decides requests under one policy set, remembering what repeats between requests:
     the statements that can apply per action and scope, each Resource element's answer
-    per resource (or its rendered patterns), and the explicit-deny verdict per statement.
+    per resource (or its rendered patterns), each condition's verdict per request value,
+    and the explicit-deny verdict per statement.
 
     The memos never change a decision: each holds the value of a pure function of the
     compiled set and its key.
@@ -54,7 +61,8 @@ class Evaluator:
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
-        self._statement_memos: dict[tuple[int, int], BoundedMemo] = {}
+        # Per (placement, statement); as many as the set has statements, so unbounded.
+        self._statement_memos: dict[tuple[int, int], StatementMemos] = {}
         self._denies: BoundedMemo[tuple[int, int, Slot], Verdict] = BoundedMemo(_DENY_LIMIT)
         # The scan of a policy with nothing to say about a request, one per placement.
         self._silent = tuple(PolicyScan(p.policy.name, None, None) for p in placements)
@@ -93,7 +101,7 @@ class Evaluator:
         # The engine's hot path: each check is inlined; a statement applies when its
         # resource, principal and conditions all do (its action and its slot's scope were
         # matched when the plan was built).
-        for index, statement, resources, memo in entries:
+        for index, statement, resources, memo, conditions in entries:
             if resources is not None:
                 if memo is None or resources.templates:
                     applies = resources.applies(resource, context, is_allow=statement.is_allow,
@@ -111,7 +119,6 @@ class Evaluator:
                 if found is None:
                     continue
                 via = found
-            conditions = statement.conditions
             if conditions is not None and not conditions.holds(context):
                 continue
             if not statement.is_allow:
@@ -153,19 +160,21 @@ class Evaluator:
         action_lower, *flags = key
         scope = Scope(*flags)
         entries = tuple(
-            (index, statement, statement.resources, self._memo_for(index, statement))
+            (index, statement, statement.resources, *self._memos_for(index, statement))
             for index, placement in enumerate(self.layout.placements)
             if scope.includes(placement.slot)
             for statement in placement.policy.statements_for(action_lower))
         return self._plans.put(key, entries)
 
-    def _memo_for(self, index: int, statement: CompiledStatement) -> BoundedMemo | None:
-        if statement.resources is None:
-            return None
+    def _memos_for(self, index: int, statement: CompiledStatement) -> StatementMemos:
         found = self._statement_memos.get((index, statement.index))
         if found is None:
-            limit = RENDERED_LIMIT if statement.resources.templates else _RESOURCE_LIMIT
-            found = self._statement_memos[index, statement.index] = BoundedMemo(limit)
+            resources, conditions = statement.resources, statement.conditions
+            resource_memo = None if resources is None else BoundedMemo(
+                RENDERED_LIMIT if resources.templates else _RESOURCE_LIMIT)
+            remembering = None if conditions is None else conditions.remembering()
+            found = self._statement_memos[index, statement.index] = \
+                (resource_memo, remembering)
         return found
 
     def _deny(self, index: int, statement_index: int, request: Request) -> Verdict:
