@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from policy_engine.arn import split_arn
+from policy_engine.arn import arn_account, split_arn
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
@@ -135,7 +135,7 @@ class Resolver:
         snapshot = self.snapshot
         if ref.kind == "arn":
             if ":assumed-role/" in ref.text:
-                account = ref.text.split(":")[4]
+                account = arn_account(ref.text)
                 role_name = ref.text.split("/")[1]
                 matches = snapshot.find_principals(role_name, type="role", account=account)
                 return matches[0] if matches else None

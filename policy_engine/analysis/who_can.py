@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
-from policy_engine.arn import is_account_id, is_service_principal
+from policy_engine.arn import arn_account, is_account_id, is_service_principal
 from policy_engine.engine.evaluate import EvaluationResult
 
 
@@ -61,7 +61,7 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
                 continue
             for entry in principal.aws or ():
                 account = entry if is_account_id(entry) else (
-                    entry.split(":")[4] if entry.endswith(":root") else None)
+                    arn_account(entry) if entry.endswith(":root") else None)
                 if account:
                     accounts.add(account)
             named_services.update(s for s in principal.service or ()
