@@ -18,7 +18,7 @@ from policy_engine.engine.context import RequestContext
 from policy_engine.engine.match_action import CompiledActions, compile_actions
 from policy_engine.engine.match_principal import CompiledPrincipals, compile_principals
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
-from policy_engine.engine.slots import LAID_OUT, Slot
+from policy_engine.engine.slots import Slot
 from policy_engine.model.policy import PolicyDocument, Statement
 
 if TYPE_CHECKING:
@@ -45,8 +45,11 @@ class CompiledStatement:
                                                                 is_allow=self.is_allow)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CompiledPolicy:
+    """One compiled policy document. Compared and hashed by identity: it is built once and
+    shared by every set that holds it, and is a key of the evaluator's candidate memo."""
+
     name: str
     statements: tuple[CompiledStatement, ...]
     document: PolicyDocument
@@ -60,8 +63,8 @@ class CompiledPolicy:
         return any(s.principals is not None for s in self.statements)
 
     def statements_for(self, action_lower: str) -> tuple[CompiledStatement, ...]:
-        """Statements whose Action/NotAction element matches the action (not memoised:
-        an evaluator remembers its answers)."""
+        """Statements whose Action/NotAction element matches the action (not memoised
+        here: see `engine.evaluate.candidates`)."""
         pool = self._pools.get(action_lower.split(":", 1)[0], self._any_service)
         return tuple(s for s in pool if s.actions.matches(action_lower))
 
@@ -158,55 +161,35 @@ class Layout:
     session: int | None
 
 
-def _levels_of(policies: PolicySet, slot: Slot
-               ) -> tuple[tuple[CompiledPolicy, ...], ...] | None:
-    """The set's policies for a slot, one tuple per level (one level outside SCPs/RCPs)."""
-    match slot:
-        case Slot.SCP:
-            return policies.scps
-        case Slot.RCP:
-            return policies.rcps
-        case Slot.RESOURCE:
-            return _single(policies.resource_policy)
-        case Slot.IDENTITY:
-            return (policies.identity,)
-        case Slot.PERMISSIONS_BOUNDARY:
-            return _single(policies.permissions_boundary)
-        case Slot.SESSION:
-            return _single(policies.session_policy)
-    raise ValueError(f"`{slot}` is not a slot of a policy set")
-
-
-def _single(policy: CompiledPolicy | None) -> tuple[tuple[CompiledPolicy, ...], ...]:
-    return ((policy,),) if policy is not None else ((),)
-
-
 def _build_layout(policies: PolicySet) -> Layout:
+    """Place the set's policies slot by slot, in report order (`LAID_OUT`)."""
     placements: list[Placement] = []
 
-    def place(slot: Slot) -> tuple[tuple[int, ...], ...] | None:
-        """Place the slot's policies; their indices, one tuple per level."""
-        spec = _levels_of(policies, slot)
+    def one(slot: Slot, policy: CompiledPolicy | None) -> int | None:
+        if policy is None:
+            return None
+        placements.append(Placement(slot, None, policy))
+        return len(placements) - 1
+
+    def levels(slot: Slot, spec: tuple[tuple[CompiledPolicy, ...], ...] | None
+               ) -> tuple[tuple[int, ...], ...] | None:
         if spec is None:
             return None
         indices = []
         for number, level in enumerate(spec):
             start = len(placements)
-            placements.extend(Placement(slot, number if slot.is_organization_level else None,
-                                        policy) for policy in level)
+            placements.extend([Placement(slot, number, policy) for policy in level])
             indices.append(tuple(range(start, len(placements))))
         return tuple(indices)
 
-    where = {slot: place(slot) for slot in LAID_OUT}  # in report order
-
-    def only(slot: Slot) -> int | None:
-        found = where[slot]
-        return found[0][0] if found and found[0] else None
-
-    identity = where[Slot.IDENTITY]
-    return Layout(tuple(placements), where[Slot.SCP], where[Slot.RCP], only(Slot.RESOURCE),
-                  identity[0] if identity else (), only(Slot.PERMISSIONS_BOUNDARY),
-                  only(Slot.SESSION))
+    scp_levels = levels(Slot.SCP, policies.scps)
+    rcp_levels = levels(Slot.RCP, policies.rcps)
+    resource = one(Slot.RESOURCE, policies.resource_policy)
+    identity = tuple([one(Slot.IDENTITY, policy) for policy in policies.identity])
+    boundary = one(Slot.PERMISSIONS_BOUNDARY, policies.permissions_boundary)
+    session = one(Slot.SESSION, policies.session_policy)
+    return Layout(tuple(placements), scp_levels, rcp_levels, resource,
+                  identity, boundary, session)  # type: ignore[arg-type]
 
 
 def compile_policy_set(

@@ -22,6 +22,7 @@ Order (first final answer wins):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policy_engine.engine.match_principal import PrincipalVia
 from policy_engine.engine.request import PrincipalType, RequestPrincipal
@@ -40,6 +41,12 @@ class PolicyScan:
     @property
     def allows(self) -> bool:
         return self.allow_via is not None
+
+
+@lru_cache(maxsize=4096)
+def silent_scan(name: str) -> PolicyScan:
+    """The scan of a policy with nothing to say about a request (immutable, shared)."""
+    return PolicyScan(name, allow_via=None, allow_at=None)
 
 
 @dataclass(frozen=True, slots=True)

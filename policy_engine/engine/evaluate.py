@@ -8,19 +8,20 @@ which owns every memo of an evaluation; `explain.py` builds the traces.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from policy_engine.engine.compiler import CompiledStatement, Layout, PolicySet
+from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, Layout, PolicySet
 from policy_engine.engine.conditions import CompiledConditionBlock
 from policy_engine.engine.conditions.block import RememberingConditions
-from policy_engine.engine.decide import Facts, PolicyScan, decide
+from policy_engine.engine.decide import Facts, PolicyScan, decide, silent_scan
 from policy_engine.engine.explain import explain
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
-from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources
+from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
-from policy_engine.engine.scope import Scope, rcp_applies, scp_applies
+from policy_engine.engine.scope import OrganizationsOf, Scope, rcp_applies, scp_applies
 from policy_engine.engine.services import is_kms_cross_account_blocked
 from policy_engine.engine.slots import Slot
 from policy_engine.memo import BoundedMemo
@@ -29,6 +30,7 @@ _NAMED = PrincipalVia.EXACT  # stand-in "via" for policies without a Principal e
 
 # Larger than the whole action catalogue (about 22,000), so what-can never evicts.
 _PLAN_LIMIT = 65536
+_CANDIDATE_LIMIT = 65536
 _RESOURCE_LIMIT = 4096
 _DENY_LIMIT = 4096
 
@@ -53,22 +55,38 @@ class Evaluator:
     compiled set and its key.
     """
 
-    __slots__ = ("_denies", "_deny_slots", "_plans", "_silent", "_statement_memos",
-                 "layout", "policies")
+    __slots__ = ("_denies", "_has_boundary", "_kept", "_organizations", "_plans", "_policies",
+                 "_scopes", "_seen", "_silent", "_statement_memos", "layout")
 
-    def __init__(self, policies: PolicySet) -> None:
-        self.policies = policies
+    def __init__(self, policies: PolicySet, *, owned_by_set: bool = False) -> None:
+        # The set's own evaluator (`evaluator_for`) refers to its set weakly: a strong
+        # reference would make every set and its memos cyclic garbage, and analyses drop
+        # a set per caller.
+        self._policies = weakref.ref(policies)
+        self._kept = None if owned_by_set else policies
+        self._organizations = OrganizationsOf(policies.scps, policies.rcps,
+                                              policies.management_account)
+        self._has_boundary = policies.permissions_boundary is not None
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
-        # Per (placement, statement); as many as the set has statements, so unbounded.
-        self._statement_memos: dict[tuple[int, int], StatementMemos] = {}
+        # Plan keys met once: their plan was built without memos, and is not kept.
+        self._seen: BoundedMemo[PlanKey, bool] = BoundedMemo(_PLAN_LIMIT)
+        # Per (placement, statement) and per scope: never more than the set has statements
+        # or scopes (16), so never emptied in practice.
+        self._statement_memos: BoundedMemo[tuple[int, int], StatementMemos] = \
+            BoundedMemo(_PLAN_LIMIT)
+        self._scopes: BoundedMemo[tuple[bool, bool, bool, bool], tuple[int, ...]] = \
+            BoundedMemo(16)
         self._denies: BoundedMemo[tuple[int, int, Slot], Verdict] = BoundedMemo(_DENY_LIMIT)
         # The scan of a policy with nothing to say about a request, one per placement.
-        self._silent = tuple(PolicyScan(p.policy.name, None, None) for p in placements)
-        # The slot a Deny is reported in; None: the resource slot, which the request names.
-        self._deny_slots = tuple(None if p.slot is Slot.RESOURCE else p.slot
-                                 for p in placements)
+        self._silent = tuple([silent_scan(p.policy.name) for p in placements])
+
+    @property
+    def policies(self) -> PolicySet:
+        policies = self._policies()
+        assert policies is not None  # its owner, or kept alive by `_kept`
+        return policies
 
     def evaluate(self, request: Request) -> EvaluationResult:
         """The decision AWS would make for `request`, with its explanation."""
@@ -84,12 +102,12 @@ class Evaluator:
         Returns the explicit-deny Verdict when a Deny applies (it is final, R1.3 step 1),
         otherwise the Facts the decision table reads.
         """
-        policies = self.policies
+        organizations = self._organizations
         caller = request.principal
         iam_caller = caller.is_iam_identity
-        has_boundary = policies.permissions_boundary is not None and iam_caller
-        scp_on = scp_applies(request, policies)
-        rcp_on = rcp_applies(request, policies)
+        has_boundary = self._has_boundary and iam_caller
+        scp_on = scp_applies(request, organizations)
+        rcp_on = rcp_applies(request, organizations)
         key = (request.action_lower, scp_on, rcp_on, iam_caller, caller.is_session)
         entries = self._plans.get(key)
         if entries is None:
@@ -103,9 +121,11 @@ class Evaluator:
         # matched when the plan was built).
         for index, statement, resources, memo, conditions in entries:
             if resources is not None:
-                if memo is None or resources.templates:
+                if resources.templates:
                     applies = resources.applies(resource, context, is_allow=statement.is_allow,
                                                 rendered=memo)
+                elif memo is None:
+                    applies = covered(resources, resource)
                 else:
                     applies = memo.get(resource)
                     if applies is None:
@@ -156,15 +176,35 @@ class Evaluator:
 
     def _plan(self, key: PlanKey) -> tuple[PlanEntry, ...]:
         """The statements that can apply to the action, in placement order, from the slots
-        the scope includes."""
+        the scope includes.
+
+        The first time a key is met the plan has no memos and is not kept: analyses make
+        one set per caller and ask it once, where memos would only cost. The second time
+        it is built with its statements' memos and kept.
+        """
         action_lower, *flags = key
-        scope = Scope(*flags)
-        entries = tuple(
-            (index, statement, statement.resources, *self._memos_for(index, statement))
-            for index, placement in enumerate(self.layout.placements)
-            if scope.includes(placement.slot)
-            for statement in placement.policy.statements_for(action_lower))
+        placements = self.layout.placements
+        pairs = [(index, statement) for index in self._included(*flags)
+                 for statement in candidates(placements[index].policy, action_lower)]
+        if key not in self._seen:
+            self._seen.put(key, True)
+            return tuple([(index, statement, statement.resources, None, statement.conditions)
+                          for index, statement in pairs])
+        entries = tuple([(index, statement, statement.resources,
+                          *self._memos_for(index, statement)) for index, statement in pairs])
         return self._plans.put(key, entries)
+
+    def _included(self, scps: bool, rcps: bool, iam_caller: bool, session: bool
+                  ) -> tuple[int, ...]:
+        """The placements whose slot the scope includes (at most 16 scopes per set)."""
+        flags = (scps, rcps, iam_caller, session)
+        found = self._scopes.get(flags)
+        if found is None:
+            scope = Scope(*flags)
+            found = self._scopes.put(flags, tuple(
+                index for index, placement in enumerate(self.layout.placements)
+                if scope.includes(placement.slot)))
+        return found
 
     def _memos_for(self, index: int, statement: CompiledStatement) -> StatementMemos:
         found = self._statement_memos.get((index, statement.index))
@@ -173,12 +213,14 @@ class Evaluator:
             resource_memo = None if resources is None else BoundedMemo(
                 RENDERED_LIMIT if resources.templates else _RESOURCE_LIMIT)
             remembering = None if conditions is None else conditions.remembering()
-            found = self._statement_memos[index, statement.index] = \
-                (resource_memo, remembering)
+            found = self._statement_memos.put((index, statement.index),
+                                              (resource_memo, remembering))
         return found
 
     def _deny(self, index: int, statement_index: int, request: Request) -> Verdict:
-        slot = self._deny_slots[index] or request.resource_slot
+        slot = self.layout.placements[index].slot
+        if slot is Slot.RESOURCE:  # the request says which part the resource policy plays
+            slot = request.resource_slot
         key = (index, statement_index, slot)
         verdict = self._denies.get(key)
         if verdict is None:  # built once per statement and slot: verdicts are immutable
@@ -190,11 +232,23 @@ class Evaluator:
         return verdict
 
 
+@lru_cache(maxsize=_CANDIDATE_LIMIT)
+def candidates(policy: CompiledPolicy, action_lower: str) -> tuple[CompiledStatement, ...]:
+    """The policy's statements whose Action/NotAction element matches the action.
+
+    A pure function of an immutable policy (hashed by identity), memoised per process
+    rather than per evaluator: analyses build one set per caller from shared compiled
+    policies (who-can, what-can), and the SCPs and resource policy they share would
+    otherwise be matched against the action again for every set.
+    """
+    return policy.statements_for(action_lower)
+
+
 def evaluator_for(policies: PolicySet) -> Evaluator:
     """The set's one evaluator, created on first use (see `PolicySet._evaluator`)."""
     evaluator = policies._evaluator
     if evaluator is None:
-        evaluator = Evaluator(policies)
+        evaluator = Evaluator(policies, owned_by_set=True)
         object.__setattr__(policies, "_evaluator", evaluator)
     return evaluator
 

@@ -26,7 +26,7 @@ def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanat
     caller = request.principal
     has_boundary = policies.permissions_boundary is not None and caller.is_iam_identity
     scope = scope_of(request, policies)
-    traces = []
+    traces: list[PolicyTrace] = []
     for placement in policies.layout.placements:
         applies = scope.includes(placement.slot)
         note = "" if applies else exemption(placement.slot, request, policies)

@@ -8,6 +8,7 @@ and `*`/`?` inside the resource part match any characters including `/`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policy_engine.engine.context import RequestContext
 from policy_engine.engine.variables import Template, compile_template
@@ -25,8 +26,11 @@ class ResourceMatch:
     unresolved_variable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CompiledResources:
+    """A Resource/NotResource element, compiled. Compared and hashed by identity, like the
+    policy it belongs to (a key of `covered`)."""
+
     constant: tuple[WildcardPattern, ...]
     templates: tuple[Template, ...]
     negated: bool
@@ -72,13 +76,27 @@ class CompiledResources:
         return ResourceMatch(listed != self.negated, unresolved and not listed)
 
 
+@lru_cache(maxsize=65536)
+def covered(resources: CompiledResources, resource: str) -> bool:
+    """`resources.covers(resource)` memoised per process: a pure function of an immutable
+    element. For plans that keep no memo of their own (sets asked once, as analyses make
+    one per caller around one shared resource policy)."""
+    return resources.covers(resource)
+
+
+@lru_cache(maxsize=4096)
+def _compile_rendered(pieces: tuple[tuple[str, bool], ...]) -> WildcardPattern:
+    """A rendered template's matcher, for plans without a memo of their own."""
+    return compile_parts(pieces)
+
+
 def _render(template: Template, context: RequestContext,
             rendered: BoundedMemo[str, WildcardPattern] | None) -> WildcardPattern | None:
     pieces = template.render(context)
     if pieces is None:
         return None
     if rendered is None:
-        return compile_parts(pieces, source=template.source)
+        return _compile_rendered(tuple(pieces))
     # Equal pieces compile to the same matcher, whichever template rendered them.
     key = "\0".join(f"{int(literal)}{text}" for text, literal in pieces)
     pattern = rendered.get(key)

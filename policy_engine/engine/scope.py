@@ -7,9 +7,9 @@ policies and boundaries need an IAM caller, session policies a session).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from policy_engine.engine.compiler import PolicySet
+from policy_engine.engine.compiler import CompiledPolicy, PolicySet
 from policy_engine.engine.request import Request
 from policy_engine.engine.services import RCP_EXEMPT_ACTIONS, rcp_services
 from policy_engine.engine.slots import Applicability, Slot
@@ -36,13 +36,32 @@ class Scope(NamedTuple):
         return True
 
 
+class Organizations(Protocol):
+    """What the SCP and RCP rules read of a policy set (a PolicySet has it)."""
+
+    @property
+    def scps(self) -> tuple[tuple[CompiledPolicy, ...], ...] | None: ...
+    @property
+    def rcps(self) -> tuple[tuple[CompiledPolicy, ...], ...] | None: ...
+    @property
+    def management_account(self) -> str | None: ...
+
+
+class OrganizationsOf(NamedTuple):
+    """A set's `Organizations`, kept apart from the set (an evaluator keeps this)."""
+
+    scps: tuple[tuple[CompiledPolicy, ...], ...] | None
+    rcps: tuple[tuple[CompiledPolicy, ...], ...] | None
+    management_account: str | None
+
+
 def scope_of(request: Request, policies: PolicySet) -> Scope:
     caller = request.principal
     return Scope(scp_applies(request, policies), rcp_applies(request, policies),
                  caller.is_iam_identity, caller.is_session)
 
 
-def scp_applies(request: Request, policies: PolicySet) -> bool:
+def scp_applies(request: Request, policies: Organizations) -> bool:
     """SCPs limit IAM users and roles (and root) of member accounts, not the management
     account and not service-linked roles (orgs_manage_policies_scps.html)."""
     caller = request.principal
@@ -51,7 +70,7 @@ def scp_applies(request: Request, policies: PolicySet) -> bool:
             and not caller.is_service_linked)
 
 
-def rcp_applies(request: Request, policies: PolicySet) -> bool:
+def rcp_applies(request: Request, policies: Organizations) -> bool:
     """RCPs limit requests to resources of member accounts for the services they cover
     (orgs_manage_policies_rcps.html)."""
     return (policies.rcps is not None and request.resource_account is not None
