@@ -19,6 +19,7 @@ from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_pol
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
 from policy_engine.errors import PolicyEngineError, Problem
+from policy_engine.memo import BoundedMemo
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.snapshot import Principal, Role, Snapshot, SnapshotPolicy, User
 from policy_engine.whatif import PrincipalRef, Question
@@ -71,6 +72,7 @@ class Resolver:
         self._org_levels: dict[tuple[str, str], tuple[tuple[CompiledPolicy, ...], ...] | None]
         self._org_levels = {}
         self._deny_all = compile_policy(DENY_ALL, name="missing-permissions-boundary")
+        self._sets: BoundedMemo[tuple[object, ...], PolicySet] = BoundedMemo(4096)
 
     # -- policies ---------------------------------------------------------------------
 
@@ -262,16 +264,24 @@ class Resolver:
 
     def policy_set(self, caller: Caller, target: Target,
                    session_policy: CompiledPolicy | None = None) -> PolicySet:
-        organization = self.snapshot.organization
-        return PolicySet(
-            identity=caller.identity,
-            permissions_boundary=caller.boundary,
-            session_policy=session_policy,
-            resource_policy=target.policy,
-            scps=self.org_levels(caller.account, "scp"),
-            rcps=self.org_levels(target.account, "rcp"),
-            management_account=organization.management_account if organization else None,
-        )
+        """The set for a caller and target; the same one (and so its evaluator, with what
+        it remembers) each time they meet again. Compiled policies key it by identity."""
+        key = (caller.identity, caller.boundary, session_policy, target.policy,
+               caller.account, target.account)
+        found = self._sets.get(key)
+        if found is None:
+            organization = self.snapshot.organization
+            found = self._sets.put(key, PolicySet(
+                identity=caller.identity,
+                permissions_boundary=caller.boundary,
+                session_policy=session_policy,
+                resource_policy=target.policy,
+                scps=self.org_levels(caller.account, "scp"),
+                rcps=self.org_levels(target.account, "rcp"),
+                management_account=organization.management_account if organization
+                else None,
+            ))
+        return found
 
     def request(self, caller: Caller, action: str, target: Target,
                 context: Mapping[str, object] | None = None) -> Request:

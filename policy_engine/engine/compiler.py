@@ -153,6 +153,7 @@ class Layout:
     slot's policies are among the placements."""
 
     placements: tuple[Placement, ...]
+    slots: tuple[Slot, ...]  # each placement's slot
     scp_levels: tuple[tuple[int, ...], ...] | None
     rcp_levels: tuple[tuple[int, ...], ...] | None
     resource: int | None
@@ -188,8 +189,8 @@ def _build_layout(policies: PolicySet) -> Layout:
     identity = tuple([one(Slot.IDENTITY, policy) for policy in policies.identity])
     boundary = one(Slot.PERMISSIONS_BOUNDARY, policies.permissions_boundary)
     session = one(Slot.SESSION, policies.session_policy)
-    return Layout(tuple(placements), scp_levels, rcp_levels, resource,
-                  identity, boundary, session)  # type: ignore[arg-type]
+    return Layout(tuple(placements), tuple([p.slot for p in placements]), scp_levels,
+                  rcp_levels, resource, identity, boundary, session)  # type: ignore[arg-type]
 
 
 def compile_policy_set(

@@ -21,7 +21,7 @@ from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, pri
 from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
-from policy_engine.engine.scope import OrganizationsOf, Scope, rcp_applies, scp_applies
+from policy_engine.engine.scope import included, rcp_applies, scp_applies
 from policy_engine.engine.services import is_kms_cross_account_blocked
 from policy_engine.engine.slots import Slot
 from policy_engine.memo import BoundedMemo
@@ -55,8 +55,9 @@ class Evaluator:
     compiled set and its key.
     """
 
-    __slots__ = ("_denies", "_has_boundary", "_kept", "_organizations", "_plans", "_policies",
-                 "_scopes", "_seen", "_silent", "_statement_memos", "layout")
+    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
+                 "_silent", "_statement_memos", "layout", "management_account", "rcps",
+                 "scps")
 
     def __init__(self, policies: PolicySet, *, owned_by_set: bool = False) -> None:
         # The set's own evaluator (`evaluator_for`) refers to its set weakly: a strong
@@ -64,21 +65,20 @@ class Evaluator:
         # a set per caller.
         self._policies = weakref.ref(policies)
         self._kept = None if owned_by_set else policies
-        self._organizations = OrganizationsOf(policies.scps, policies.rcps,
-                                              policies.management_account)
+        # The set's organization paths, which the SCP and RCP rules read (`Organizations`).
+        self.scps, self.rcps = policies.scps, policies.rcps
+        self.management_account = policies.management_account
         self._has_boundary = policies.permissions_boundary is not None
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
         # Plan keys met once: their plan was built without memos, and is not kept.
         self._seen: BoundedMemo[PlanKey, bool] = BoundedMemo(_PLAN_LIMIT)
-        # Per (placement, statement) and per scope: never more than the set has statements
-        # or scopes (16), so never emptied in practice.
-        self._statement_memos: BoundedMemo[tuple[int, int], StatementMemos] = \
-            BoundedMemo(_PLAN_LIMIT)
-        self._scopes: BoundedMemo[tuple[bool, bool, bool, bool], tuple[int, ...]] = \
-            BoundedMemo(16)
-        self._denies: BoundedMemo[tuple[int, int, Slot], Verdict] = BoundedMemo(_DENY_LIMIT)
+        # Per (placement, statement): never more than the set has statements, so never
+        # emptied in practice.
+        # Made when first needed: a set asked once needs neither.
+        self._statement_memos: BoundedMemo[tuple[int, int], StatementMemos] | None = None
+        self._denies: BoundedMemo[tuple[int, int, Slot], Verdict] | None = None
         # The scan of a policy with nothing to say about a request, one per placement.
         self._silent = tuple([silent_scan(p.policy.name) for p in placements])
 
@@ -102,12 +102,11 @@ class Evaluator:
         Returns the explicit-deny Verdict when a Deny applies (it is final, R1.3 step 1),
         otherwise the Facts the decision table reads.
         """
-        organizations = self._organizations
         caller = request.principal
         iam_caller = caller.is_iam_identity
         has_boundary = self._has_boundary and iam_caller
-        scp_on = scp_applies(request, organizations)
-        rcp_on = rcp_applies(request, organizations)
+        scp_on = scp_applies(request, self)
+        rcp_on = rcp_applies(request, self)
         key = (request.action_lower, scp_on, rcp_on, iam_caller, caller.is_session)
         entries = self._plans.get(key)
         if entries is None:
@@ -184,7 +183,7 @@ class Evaluator:
         """
         action_lower, *flags = key
         placements = self.layout.placements
-        pairs = [(index, statement) for index in self._included(*flags)
+        pairs = [(index, statement) for index in included(self.layout.slots, *flags)
                  for statement in candidates(placements[index].policy, action_lower)]
         if key not in self._seen:
             self._seen.put(key, True)
@@ -194,27 +193,17 @@ class Evaluator:
                           *self._memos_for(index, statement)) for index, statement in pairs])
         return self._plans.put(key, entries)
 
-    def _included(self, scps: bool, rcps: bool, iam_caller: bool, session: bool
-                  ) -> tuple[int, ...]:
-        """The placements whose slot the scope includes (at most 16 scopes per set)."""
-        flags = (scps, rcps, iam_caller, session)
-        found = self._scopes.get(flags)
-        if found is None:
-            scope = Scope(*flags)
-            found = self._scopes.put(flags, tuple(
-                index for index, placement in enumerate(self.layout.placements)
-                if scope.includes(placement.slot)))
-        return found
-
     def _memos_for(self, index: int, statement: CompiledStatement) -> StatementMemos:
-        found = self._statement_memos.get((index, statement.index))
+        memos = self._statement_memos
+        if memos is None:
+            memos = self._statement_memos = BoundedMemo(_PLAN_LIMIT)
+        found = memos.get((index, statement.index))
         if found is None:
             resources, conditions = statement.resources, statement.conditions
             resource_memo = None if resources is None else BoundedMemo(
                 RENDERED_LIMIT if resources.templates else _RESOURCE_LIMIT)
             remembering = None if conditions is None else conditions.remembering()
-            found = self._statement_memos.put((index, statement.index),
-                                              (resource_memo, remembering))
+            found = memos.put((index, statement.index), (resource_memo, remembering))
         return found
 
     def _deny(self, index: int, statement_index: int, request: Request) -> Verdict:
@@ -222,10 +211,13 @@ class Evaluator:
         if slot is Slot.RESOURCE:  # the request says which part the resource policy plays
             slot = request.resource_slot
         key = (index, statement_index, slot)
-        verdict = self._denies.get(key)
+        denies = self._denies
+        if denies is None:
+            denies = self._denies = BoundedMemo(_DENY_LIMIT)
+        verdict = denies.get(key)
         if verdict is None:  # built once per statement and slot: verdicts are immutable
             name = self._silent[index].name
-            verdict = self._denies.put(key, Verdict(
+            verdict = denies.put(key, Verdict(
                 Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
                 f"a Deny statement in the {slot.label} policy `{name}` matches the request",
                 name, statement_index))

@@ -7,6 +7,7 @@ policies and boundaries need an IAM caller, session policies a session).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet
@@ -37,7 +38,8 @@ class Scope(NamedTuple):
 
 
 class Organizations(Protocol):
-    """What the SCP and RCP rules read of a policy set (a PolicySet has it)."""
+    """What the SCP and RCP rules read of a policy set (a PolicySet and its evaluator have
+    it)."""
 
     @property
     def scps(self) -> tuple[tuple[CompiledPolicy, ...], ...] | None: ...
@@ -47,12 +49,13 @@ class Organizations(Protocol):
     def management_account(self) -> str | None: ...
 
 
-class OrganizationsOf(NamedTuple):
-    """A set's `Organizations`, kept apart from the set (an evaluator keeps this)."""
-
-    scps: tuple[tuple[CompiledPolicy, ...], ...] | None
-    rcps: tuple[tuple[CompiledPolicy, ...], ...] | None
-    management_account: str | None
+@lru_cache(maxsize=1024)
+def included(slots: tuple[Slot, ...], scps: bool, rcps: bool, iam_caller: bool,
+             session: bool) -> tuple[int, ...]:
+    """The positions of the slots a scope includes (a pure function: sets of one shape,
+    as analyses make per caller, share the answer)."""
+    scope = Scope(scps, rcps, iam_caller, session)
+    return tuple([index for index, slot in enumerate(slots) if scope.includes(slot)])
 
 
 def scope_of(request: Request, policies: PolicySet) -> Scope:
