@@ -33,6 +33,7 @@ _PLAN_LIMIT = 65536
 _CANDIDATE_LIMIT = 65536
 _RESOURCE_LIMIT = 4096
 _DENY_LIMIT = 4096
+_MEMO_AFTER = 4  # a plan gets its statements' memos when its key is met this often
 
 # (action, SCPs apply, RCPs apply, IAM caller, session caller): what a plan depends on.
 PlanKey = tuple[str, bool, bool, bool, bool]
@@ -72,8 +73,8 @@ class Evaluator:
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
-        # Plan keys met once: their plan was built without memos, and is not kept.
-        self._seen: BoundedMemo[PlanKey, bool] = BoundedMemo(_PLAN_LIMIT)
+        # How often each plan key without a kept plan has been met.
+        self._seen: BoundedMemo[PlanKey, int] = BoundedMemo(_PLAN_LIMIT)
         # Per (placement, statement): never more than the set has statements, so never
         # emptied in practice.
         # Made when first needed: a set asked once needs neither.
@@ -177,16 +178,18 @@ class Evaluator:
         """The statements that can apply to the action, in placement order, from the slots
         the scope includes.
 
-        The first time a key is met the plan has no memos and is not kept: analyses make
-        one set per caller and ask it once, where memos would only cost. The second time
-        it is built with its statements' memos and kept.
+        Until a key has been met `_MEMO_AFTER` times its plan has no memos and is not
+        kept: analyses make one set per caller and ask it a few times, where memos would
+        only cost (such plans use the process-wide `candidates` and `covered`). Then it is
+        built with its statements' memos and kept.
         """
         action_lower, *flags = key
         placements = self.layout.placements
         pairs = [(index, statement) for index in included(self.layout.slots, *flags)
                  for statement in candidates(placements[index].policy, action_lower)]
-        if key not in self._seen:
-            self._seen.put(key, True)
+        met = self._seen.get(key, 0) + 1
+        if met < _MEMO_AFTER:
+            self._seen.put(key, met)
             return tuple([(index, statement, statement.resources, None, statement.conditions)
                           for index, statement in pairs])
         entries = tuple([(index, statement, statement.resources,

@@ -101,7 +101,7 @@ def _render(template: Template, context: RequestContext,
     key = "\0".join(f"{int(literal)}{text}" for text, literal in pieces)
     pattern = rendered.get(key)
     if pattern is None:
-        pattern = rendered.put(key, compile_parts(pieces, source=template.source))
+        pattern = rendered.put(key, _compile_rendered(tuple(pieces)))
     return pattern
 
 
