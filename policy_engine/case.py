@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from policy_engine.engine.compiler import PolicySet, compile_policy_set
 from policy_engine.engine.request import PrincipalType, Request, make_request
+from policy_engine.engine.slots import Slot
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode, join_pointer
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
@@ -254,12 +255,14 @@ def _named(item: Any, pointer: str, default_name: str, source: str,
 
 
 def resource_policy_kind(request: Request) -> PolicyKind:
-    parts = request.resource.split(":", 5)
-    service = parts[2] if len(parts) == 6 else ""
-    resource = parts[5] if len(parts) == 6 else ""
+    """The validation kind of the case's resource policy, read off the request's
+    classification of its resource."""
+    arn = request.resource_arn
+    service = arn.service if arn is not None else ""
+    resource = arn.resource if arn is not None else ""
     if service == "kms":
         return PolicyKind.KMS_KEY
-    if service == "iam" and resource.startswith("role/") and request.service == "sts":
+    if request.resource_slot is Slot.TRUST:
         return PolicyKind.TRUST
     return {
         "s3": PolicyKind.S3_BUCKET, "sqs": PolicyKind.SQS_QUEUE, "sns": PolicyKind.SNS_TOPIC,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from policy_engine.analysis.resolve import Caller, Resolver
 from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.engine.slots import Slot
 from policy_engine.snapshot import Role
 
 # The audience the AWS sign-in endpoint puts in console SAML assertions
@@ -75,9 +76,9 @@ class BlockedHop:
                 continue
             for statement in trace.statements:
                 if statement.index == verdict.deciding_statement:
-                    return (trace.role.value, trace.name,
+                    return (trace.slot.value, trace.name,
                             statement.sid or f"#{statement.index}")
-            return (trace.role.value, trace.name, "")
+            return (trace.slot.value, trace.name, "")
         return None
 
     def to_dict(self) -> dict[str, object]:
@@ -156,9 +157,9 @@ def search_assume_paths(resolver: Resolver, start: Caller, *, to: str | None = N
 def _distance(blocked: BlockedHop) -> tuple[int, int]:
     """Fewer of (trust policy allows, identity-based policy allows) missing, then fewer hops."""
     policies = blocked.result.explanation.policies
-    trust = any(p.allows for p in policies if p.role.value == "trust")
+    trust = any(p.allows for p in policies if p.slot is Slot.TRUST)
     identity = not blocked.caller_outside and any(
-        p.allows for p in policies if p.role.value == "identity")
+        p.allows for p in policies if p.slot is Slot.IDENTITY)
     return (2 - trust - identity, blocked.number)
 
 

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from policy_engine.arn import is_account_id
+from policy_engine.arn import arn_account, is_account_id, split_arn
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
 from policy_engine.errors import PolicyEngineError, Problem
+from policy_engine.memo import BoundedMemo
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.request_checks import question_problems, resource_warning
 from policy_engine.snapshot import Principal, Role, Snapshot, SnapshotPolicy, User
@@ -93,6 +94,7 @@ class Resolver:
         self._org_levels = {}
         self._missing: dict[str, CompiledPolicy] = {}
         self._assumed: dict[str, CompiledPolicy] = {}
+        self._sets: BoundedMemo[tuple[object, ...], PolicySet] = BoundedMemo(4096)
 
     # -- policies ---------------------------------------------------------------------
 
@@ -170,7 +172,7 @@ class Resolver:
         snapshot = self.snapshot
         if ref.kind == "arn":
             if ":assumed-role/" in ref.text:
-                account = ref.text.split(":")[4]
+                account = arn_account(ref.text)
                 role_name = ref.text.split("/")[1]
                 matches = snapshot.find_principals(role_name, type="role", account=account)
                 return matches[0] if matches else None
@@ -208,9 +210,9 @@ class Resolver:
                           notes=(f"{ref.text} is outside the snapshot: no identity-based "
                                  "policy is known for it",))
         kind, name, path = ref.kind, ref.name, ref.path or "/"
-        if kind == "arn":
-            resource = ref.text.split(":", 5)[5]
-            kind = resource.split("/", 1)[0] if ref.text.split(":")[2] == "iam" else "arn"
+        parts = split_arn(ref.text) if kind == "arn" else None
+        if parts is not None:
+            kind = parts.resource.split("/", 1)[0] if parts.service == "iam" else "arn"
         session = ref.session_name or DEFAULT_SESSION_NAME
         if kind == "role" and name:
             role_arn = f"arn:aws:iam::{account}:role{path}{name}"
@@ -335,12 +337,13 @@ class Resolver:
         snapshot = self.snapshot
         if resource == "*":
             return Target(resource, resource_account, None)
-        parts = resource.split(":", 5)
-        is_role = len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/")
+        arn = split_arn(resource)
+        is_role = arn is not None and arn.service == "iam" and arn.resource.startswith("role/")
         if is_role and action.lower().startswith("sts:"):
             role = snapshot.principal(resource)
             if not isinstance(role, Role):
-                return Target(resource, resource_account or parts[4] or None, None)
+                assert arn is not None
+                return Target(resource, resource_account or arn.account or None, None)
             trust = self.compiled(role.trust_policy) if role.trust_policy else None
             return Target(role.arn, role.account, trust,
                           {f"aws:ResourceTag/{k}": v for k, v in role.tags.items()})
@@ -376,9 +379,9 @@ class Resolver:
         """
         if given is not None or resource == "*":
             return given, ()
-        parts = resource.split(":", 5)
-        if len(parts) != 6 or parts[4]:
-            return (parts[4] if len(parts) == 6 and is_account_id(parts[4]) else None), ()
+        arn = split_arn(resource)
+        if arn is None or arn.account:
+            return (arn.account if arn is not None and is_account_id(arn.account) else None), ()
         governing = self.snapshot.resource_for(resource)
         if governing is not None:
             return governing.account, ()
@@ -396,16 +399,24 @@ class Resolver:
 
     def policy_set(self, caller: Caller, target: Target,
                    session_policy: CompiledPolicy | None = None) -> PolicySet:
-        organization = self.snapshot.organization
-        return PolicySet(
-            identity=caller.identity,
-            permissions_boundary=caller.boundary,
-            session_policy=session_policy,
-            resource_policy=target.policy,
-            scps=self.org_levels(caller.account, "scp"),
-            rcps=self.org_levels(target.account, "rcp"),
-            management_account=organization.management_account if organization else None,
-        )
+        """The set for a caller and target; the same one (and so its evaluator, with what
+        it remembers) each time they meet again. Compiled policies key it by identity."""
+        key = (caller.identity, caller.boundary, session_policy, target.policy,
+               caller.account, target.account)
+        found = self._sets.get(key)
+        if found is None:
+            organization = self.snapshot.organization
+            found = self._sets.put(key, PolicySet(
+                identity=caller.identity,
+                permissions_boundary=caller.boundary,
+                session_policy=session_policy,
+                resource_policy=target.policy,
+                scps=self.org_levels(caller.account, "scp"),
+                rcps=self.org_levels(target.account, "rcp"),
+                management_account=organization.management_account if organization
+                else None,
+            ))
+        return found
 
     def request(self, caller: Caller, action: str, target: Target,
                 context: Mapping[str, object] | None = None) -> Request:

@@ -43,7 +43,8 @@ def is_uniform_for_service(policy_set: PolicySet, service: str) -> bool:
     if service in _ACTION_SENSITIVE_SERVICES:
         return False
     return all(statement.actions.uniform_for_service(service) is not None
-               for slot in policy_set.layout.slots for statement in slot.policy.statements)
+               for placement in policy_set.layout.placements
+               for statement in placement.policy.statements)
 
 
 def what_can(resolver: Resolver, principal: PrincipalRef | str, resource: str = "*", *,

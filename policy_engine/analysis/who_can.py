@@ -17,8 +17,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
-from policy_engine.arn import is_account_id, is_service_principal
+from policy_engine.arn import arn_account, is_account_id, is_service_principal
 from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.engine.slots import Slot
 from policy_engine.errors import PolicyEngineError
 
 
@@ -29,17 +30,17 @@ class Grant:
 
     @property
     def granting_statements(self) -> tuple[tuple[str, str, str], ...]:
-        """(policy role, policy name, statement) of every Allow that applied."""
+        """(policy slot label, policy name, statement) of every Allow that applied."""
         found: list[tuple[str, str, str]] = []
         for trace in self.result.explanation.policies:
             # SCPs and RCPs only limit; they never grant. An outsider's identity side is
             # the assumed stand-in (`allowed_if` says so), not a statement anyone wrote.
-            if not trace.applies or trace.role.value in {"scp", "rcp"} or (
-                    self.caller.is_outside and trace.role.value == "identity"):
+            if not trace.applies or trace.slot.is_organization_level or (
+                    self.caller.is_outside and trace.slot is Slot.IDENTITY):
                 continue
             for statement in trace.statements:
                 if statement.matched and statement.effect == "Allow":
-                    entry = (trace.role.value, trace.name,
+                    entry = (trace.slot.label, trace.name,
                              statement.sid or f"#{statement.index}")
                     if entry not in found:
                         found.append(entry)
@@ -72,7 +73,7 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
             entries = ("*",) if isinstance(principal, str) else principal.aws or ()
             for entry in entries:
                 account = entry if is_account_id(entry) else (
-                    entry.split(":")[4] if entry.endswith(":root") else None)
+                    arn_account(entry) if entry.endswith(":root") else None)
                 if account:
                     accounts.add(account)
                 elif entry.startswith("arn:") and "*" not in entry and "?" not in entry:
@@ -121,7 +122,7 @@ def _condition_principals(condition: Mapping[str, Mapping[str, tuple[object, ...
                     accounts.add(value)
                 elif folded == _PRINCIPAL_ARN and value.startswith("arn:"):
                     if value.endswith(":root"):
-                        accounts.add(value.split(":")[4])
+                        accounts.add(arn_account(value) or "")
                     else:
                         arns.add(value)
     return accounts, arns

@@ -141,10 +141,11 @@ def who_can_command(
     access the resource policy gives (allowed only if the outsider's own account allows it)."""
     from policy_engine.analysis.who_can import who_can
 
-    _check_action(action, resource)
+    _check_action(action)
     resolver = _resolver(env)
     grants = who_can(resolver, action, resource,
                      _resource_account(resolver, resource, resource_account))
+    _warn_about_resource(action, resource)
     if output_format is OutputFormat.JSON:
         from policy_engine.formatters import accounts_json
 
@@ -250,10 +251,9 @@ def _resource_account(resolver, resource: str, given: str | None) -> str | None:
     return account
 
 
-def _check_action(action: str, resource: str | None = None) -> None:
-    """One real action (a did-you-mean otherwise); a note when the resource is of no type
-    the action acts on. The same rule as for case files and questions."""
-    from policy_engine.request_checks import action_problem, resource_warning
+def _check_action(action: str) -> None:
+    """One real action (a did-you-mean otherwise): the rule case files and questions obey."""
+    from policy_engine.request_checks import action_problem
 
     service, colon, name = action.partition(":")
     if not colon or not service or not name or "*" in action or "?" in action:
@@ -262,6 +262,13 @@ def _check_action(action: str, resource: str | None = None) -> None:
     problem = action_problem(action, source="ACTION", pointer="")
     if problem is not None:
         raise InputReadError(problem)
-    warning = resource_warning(action, resource) if resource is not None else None
+
+
+def _warn_about_resource(action: str, resource: str) -> None:
+    """A note, once the question is answered, when the resource is of no type the action
+    acts on."""
+    from policy_engine.request_checks import resource_warning
+
+    warning = resource_warning(action, resource)
     if warning is not None:
         print(f"warning: {warning}", file=sys.stderr)

@@ -1,26 +1,28 @@
-"""Policies -> compiled form: pre-split wildcard patterns, statements indexed by action.
+"""Policies -> compiled form: pre-split wildcard patterns, statements indexed by service.
 
-Compile once, evaluate many: nothing here runs on the evaluation hot path except the
-per-action candidate cache, which is filled the first time an action is seen.
+Compile once, evaluate many. Everything here is immutable data built once; what an
+evaluation learns (statements per action, answers per resource, deny verdicts) is
+remembered by the evaluator of a set (`engine.evaluate.Evaluator`), not here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum
 from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from policy_engine.engine.conditions import CompiledConditionBlock, compile_condition_block
 from policy_engine.engine.context import RequestContext
-from policy_engine.engine.decide import PolicyScan
 from policy_engine.engine.match_action import CompiledActions, compile_actions
 from policy_engine.engine.match_principal import CompiledPrincipals, compile_principals
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
+from policy_engine.engine.slots import Slot
 from policy_engine.model.policy import PolicyDocument, Statement
 
-# Larger than the whole action catalogue (about 22,000), so what-can never evicts.
-_CANDIDATE_CACHE_LIMIT = 65536
+if TYPE_CHECKING:
+    from policy_engine.engine.evaluate import Evaluator
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,49 +45,28 @@ class CompiledStatement:
                                                                 is_allow=self.is_allow)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CompiledPolicy:
+    """One compiled policy document. Compared and hashed by identity: it is built once and
+    shared by every set that holds it, and is a key of the evaluator's candidate memo."""
+
     name: str
     statements: tuple[CompiledStatement, ...]
     document: PolicyDocument
-    _by_service: dict[str, tuple[CompiledStatement, ...]] = field(repr=False, compare=False)
+    # Service prefix -> the statements that may name one of its actions, in statement
+    # order; statements that name no service (`*`, NotAction) are in every pool.
+    _pools: Mapping[str, tuple[CompiledStatement, ...]] = field(repr=False, compare=False)
     _any_service: tuple[CompiledStatement, ...] = field(repr=False, compare=False)
-    _candidates: dict[str, tuple[CompiledStatement, ...]] = field(
-        default_factory=dict, repr=False, compare=False)
-    _pools: dict[str, tuple[CompiledStatement, ...]] = field(
-        default_factory=dict, repr=False, compare=False)
-    # (statement index, policy role) -> its explicit-deny Verdict, filled by the evaluator.
-    deny_verdicts: dict[tuple[int, object], object] = field(
-        default_factory=dict, repr=False, compare=False)
-
-    @cached_property
-    def silent_scan(self) -> PolicyScan:
-        """The scan of a policy with nothing to say about a request, built once."""
-        return PolicyScan(self.name, allow_via=None, allow_at=None)
 
     @property
     def has_principal_elements(self) -> bool:
         return any(s.principals is not None for s in self.statements)
 
     def statements_for(self, action_lower: str) -> tuple[CompiledStatement, ...]:
-        """Statements whose Action/NotAction element matches the action (memoised)."""
-        found = self._candidates.get(action_lower)
-        if found is None:
-            pool = self._pool(action_lower.split(":", 1)[0])
-            found = tuple(s for s in pool if s.actions.matches(action_lower))
-            if len(self._candidates) >= _CANDIDATE_CACHE_LIMIT:
-                self._candidates.clear()
-            self._candidates[action_lower] = found
-        return found
-
-    def _pool(self, service: str) -> tuple[CompiledStatement, ...]:
-        """Statements that may name an action of the service, in statement order."""
-        pool = self._pools.get(service)
-        if pool is None:
-            pool = tuple(sorted(self._by_service.get(service, ()) + self._any_service,
-                                key=lambda s: s.index))
-            self._pools[service] = pool
-        return pool
+        """Statements whose Action/NotAction element matches the action (not memoised
+        here: see `engine.evaluate.candidates`)."""
+        pool = self._pools.get(action_lower.split(":", 1)[0], self._any_service)
+        return tuple(s for s in pool if s.actions.matches(action_lower))
 
 
 def compile_statement(index: int, statement: Statement, *,
@@ -123,13 +104,10 @@ def compile_policy(document: PolicyDocument, *, name: str = "policy") -> Compile
         else:
             for service in services:
                 by_service.setdefault(service, []).append(statement)
-    return CompiledPolicy(
-        name=name,
-        statements=statements,
-        document=document,
-        _by_service={k: tuple(v) for k, v in by_service.items()},
-        _any_service=tuple(any_service),
-    )
+    pools = {service: tuple(sorted(named + any_service, key=lambda s: s.index))
+             for service, named in by_service.items()}
+    return CompiledPolicy(name, statements, document, MappingProxyType(pools),
+                          tuple(any_service))
 
 
 @dataclass(frozen=True)
@@ -147,46 +125,35 @@ class PolicySet:
     scps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     rcps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     management_account: str | None = None
-    _plans: dict[str, ActionPlan] = field(default_factory=dict, repr=False, compare=False)
+    # The evaluator of this set, attached by `engine.evaluate.evaluator_for` on first use.
+    # `evaluate(request, policy_set)` is the public API and keeps no state, and the set is
+    # the one object its callers keep between calls, so the evaluator (whose memos make
+    # repeated actions and resources cheap) lives here. Not part of the set's value.
+    _evaluator: Evaluator | None = field(default=None, init=False, repr=False,
+                                         compare=False)
 
     @cached_property
     def layout(self) -> Layout:
+        """Where each policy sits; derived from the fields, built on first use."""
         return _build_layout(self)
-
-    def plan_for(self, action_lower: str) -> ActionPlan:
-        """Each policy with its statements that can apply to this action (memoised)."""
-        plan = self._plans.get(action_lower)
-        if plan is None:
-            plan = _build_plan(self, action_lower)
-            if len(self._plans) >= _CANDIDATE_CACHE_LIMIT:
-                self._plans.clear()
-            self._plans[action_lower] = plan
-        return plan
-
-
-class SlotGroup(IntEnum):
-    """Policy groups in the order their Deny statements are reported."""
-
-    SCP = 0
-    RCP = 1
-    RESOURCE = 2
-    IDENTITY = 3
-    BOUNDARY = 4
-    SESSION = 5
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
-    group: SlotGroup
+class Placement:
+    """One policy of a set in its slot (`level`: its organization level, root first)."""
+
+    slot: Slot
     level: int | None
     policy: CompiledPolicy
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Every policy of a set in a slot, in the order their Denys are reported."""
+    """Every policy of a set, placed in report order (`Slot.order`), and where each
+    slot's policies are among the placements."""
 
-    slots: tuple[Slot, ...]
+    placements: tuple[Placement, ...]
+    slots: tuple[Slot, ...]  # each placement's slot
     scp_levels: tuple[tuple[int, ...], ...] | None
     rcp_levels: tuple[tuple[int, ...], ...] | None
     resource: int | None
@@ -195,48 +162,35 @@ class Layout:
     session: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class ActionPlan:
-    """One flat list of the statements that can apply to an action, each tagged with its
-    policy's slot: one loop evaluates a whole request."""
-
-    layout: Layout
-    statements: tuple[tuple[int, SlotGroup, CompiledStatement], ...]  # (slot, its group, …)
-
-
 def _build_layout(policies: PolicySet) -> Layout:
-    slots: list[Slot] = []
+    """Place the set's policies slot by slot, in report order (`LAID_OUT`)."""
+    placements: list[Placement] = []
 
-    def add(group: SlotGroup, policy: CompiledPolicy | None, level: int | None = None
-            ) -> int | None:
+    def one(slot: Slot, policy: CompiledPolicy | None) -> int | None:
         if policy is None:
             return None
-        slots.append(Slot(group, level, policy))
-        return len(slots) - 1
+        placements.append(Placement(slot, None, policy))
+        return len(placements) - 1
 
-    def levels(group: SlotGroup, spec: tuple[tuple[CompiledPolicy, ...], ...] | None
+    def levels(slot: Slot, spec: tuple[tuple[CompiledPolicy, ...], ...] | None
                ) -> tuple[tuple[int, ...], ...] | None:
         if spec is None:
             return None
-        return tuple(tuple(add(group, p, n) for p in level)  # type: ignore[misc]
-                     for n, level in enumerate(spec))
+        indices = []
+        for number, level in enumerate(spec):
+            start = len(placements)
+            placements.extend([Placement(slot, number, policy) for policy in level])
+            indices.append(tuple(range(start, len(placements))))
+        return tuple(indices)
 
-    scp_levels = levels(SlotGroup.SCP, policies.scps)
-    rcp_levels = levels(SlotGroup.RCP, policies.rcps)
-    resource = add(SlotGroup.RESOURCE, policies.resource_policy)
-    identity = tuple(add(SlotGroup.IDENTITY, p) for p in policies.identity)
-    boundary = add(SlotGroup.BOUNDARY, policies.permissions_boundary)
-    session = add(SlotGroup.SESSION, policies.session_policy)
-    return Layout(tuple(slots), scp_levels, rcp_levels, resource,
-                  identity, boundary, session)  # type: ignore[arg-type]
-
-
-def _build_plan(policies: PolicySet, action_lower: str) -> ActionPlan:
-    layout = policies.layout
-    statements = tuple((index, slot.group, statement)
-                       for index, slot in enumerate(layout.slots)
-                       for statement in slot.policy.statements_for(action_lower))
-    return ActionPlan(layout, statements)
+    scp_levels = levels(Slot.SCP, policies.scps)
+    rcp_levels = levels(Slot.RCP, policies.rcps)
+    resource = one(Slot.RESOURCE, policies.resource_policy)
+    identity = tuple([one(Slot.IDENTITY, policy) for policy in policies.identity])
+    boundary = one(Slot.PERMISSIONS_BOUNDARY, policies.permissions_boundary)
+    session = one(Slot.SESSION, policies.session_policy)
+    return Layout(tuple(placements), tuple([p.slot for p in placements]), scp_levels,
+                  rcp_levels, resource, identity, boundary, session)  # type: ignore[arg-type]
 
 
 def compile_policy_set(

@@ -22,10 +22,12 @@ Order (first final answer wins):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policy_engine.engine.match_principal import PrincipalVia
 from policy_engine.engine.request import PrincipalType, RequestPrincipal
-from policy_engine.engine.result import Decision, Gate, PolicyRole, Verdict
+from policy_engine.engine.result import Decision, Gate, Verdict
+from policy_engine.engine.slots import Slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +43,17 @@ class PolicyScan:
         return self.allow_via is not None
 
 
+@lru_cache(maxsize=4096)
+def silent_scan(name: str) -> PolicyScan:
+    """The scan of a policy with nothing to say about a request (immutable, shared)."""
+    return PolicyScan(name, allow_via=None, allow_at=None)
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     caller: RequestPrincipal
     cross_account: bool
-    resource_role: PolicyRole
+    resource_slot: Slot  # RESOURCE, or KEY / TRUST: policies that must name the caller
     identity: tuple[PolicyScan, ...]
     boundary: PolicyScan | None
     session: PolicyScan | None
@@ -55,13 +63,13 @@ class Facts:
     kms_cross_account_blocked: bool
 
 
-_RESOURCE_GATE = {PolicyRole.KEY: Gate.KEY_POLICY, PolicyRole.TRUST: Gate.TRUST_POLICY,
-                  PolicyRole.RESOURCE: Gate.RESOURCE_POLICY}
+_RESOURCE_GATE = {Slot.KEY: Gate.KEY_POLICY, Slot.TRUST: Gate.TRUST_POLICY,
+                  Slot.RESOURCE: Gate.RESOURCE_POLICY}
 
 
 def decide(facts: Facts) -> Verdict:
     """Steps 2-8. Step 1 happens while scanning: the first applicable Deny ends the scan
-    with an explicitDeny verdict (evaluate.gather_facts), so Facts never hold a Deny."""
+    with an explicitDeny verdict (evaluate.Evaluator.facts), so Facts never hold a Deny."""
     return (
         _organization_gate(facts.rcp_levels, Gate.RCP, "RCP")
         or _organization_gate(facts.scp_levels, Gate.SCP, "SCP")
@@ -97,7 +105,7 @@ def _caller_without_identity(facts: Facts) -> Verdict | None:
     """Anonymous callers, AWS services and identity providers: resource side only."""
     if facts.caller.is_iam_identity:
         return None
-    resource_gate = _RESOURCE_GATE[facts.resource_role]
+    resource_gate = _RESOURCE_GATE[facts.resource_slot]
     if facts.resource is not None and facts.resource.allows:
         return Verdict(Decision.ALLOWED, resource_gate,
                        "the resource policy allows this caller, which needs no "
@@ -126,12 +134,12 @@ def _session_allows(facts: Facts) -> bool:
 def _allow_paths(facts: Facts) -> Verdict:
     resource = facts.resource
     via = resource.allow_via if resource is not None else None
-    resource_gate = _RESOURCE_GATE[facts.resource_role]
-    must_name_caller = facts.resource_role in {PolicyRole.KEY, PolicyRole.TRUST}
+    resource_gate = _RESOURCE_GATE[facts.resource_slot]
+    must_name_caller = facts.resource_slot in {Slot.KEY, Slot.TRUST}
     if facts.cross_account:
         if via is None:
-            what = "key policy" if facts.resource_role is PolicyRole.KEY else (
-                "trust policy" if facts.resource_role is PolicyRole.TRUST else "resource policy")
+            what = "key policy" if facts.resource_slot is Slot.KEY else (
+                "trust policy" if facts.resource_slot is Slot.TRUST else "resource policy")
             return _deny(resource_gate, f"cross-account access needs the {what} of the "
                          "resource's account to allow the caller, and it does not", resource)
         missing = _identity_path_gap(facts)
@@ -146,7 +154,7 @@ def _allow_paths(facts: Facts) -> Verdict:
     if direct is not None:
         return direct
     if must_name_caller and via is None:
-        what = "key policy" if facts.resource_role is PolicyRole.KEY else "trust policy"
+        what = "key policy" if facts.resource_slot is Slot.KEY else "trust policy"
         return _deny(resource_gate, f"the {what} neither names the caller nor delegates to "
                      "its account, so identity-based policies cannot grant access", resource)
     missing = _identity_path_gap(facts)
@@ -167,7 +175,7 @@ def _same_account_direct_grant(facts: Facts, via: PrincipalVia | None) -> Verdic
     resource = facts.resource
     if resource is None or via is None or via is PrincipalVia.ACCOUNT:
         return None
-    gate = _RESOURCE_GATE[facts.resource_role]
+    gate = _RESOURCE_GATE[facts.resource_slot]
     if via is PrincipalVia.ROLE:
         # Naming the role ARN grants every session of it, but a boundary or session
         # policy still limits the grant.
@@ -175,7 +183,7 @@ def _same_account_direct_grant(facts: Facts, via: PrincipalVia | None) -> Verdic
             return None
         reason = "the resource policy names the caller's role"
     else:
-        if facts.resource_role is PolicyRole.TRUST and not _boundary_allows(facts):
+        if facts.resource_slot is Slot.TRUST and not _boundary_allows(facts):
             # id_roles_update-role-trust-policy: a trusted user's boundary must still
             # allow sts:AssumeRole.
             return None

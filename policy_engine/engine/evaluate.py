@@ -2,169 +2,250 @@
 
 Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
 and reference_policies_evaluation-logic-cross-account.html. `decide.py` holds the table;
-this module only scans policies (fast path) and builds traces (explanation path).
+this module scans policies (the fast path) through an `Evaluator` over one policy set,
+which owns every memo of an evaluation; `explain.py` builds the traces.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from policy_engine.engine.compiler import (
-    CompiledPolicy,
-    CompiledStatement,
-    PolicySet,
-    Slot,
-    SlotGroup,
-)
-from policy_engine.engine.decide import Facts, PolicyScan, decide
-from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia
-from policy_engine.engine.request import Request, RequestPrincipal
-from policy_engine.engine.result import (
-    Decision,
-    Explanation,
-    Gate,
-    Mismatch,
-    PolicyRole,
-    PolicyTrace,
-    StatementTrace,
-    Verdict,
-)
-from policy_engine.engine.services import (
-    RCP_EXEMPT_ACTIONS,
-    is_kms_cross_account_blocked,
-    rcp_services,
-    resource_policy_role,
-)
+from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, Layout, PolicySet
+from policy_engine.engine.conditions import CompiledConditionBlock
+from policy_engine.engine.conditions.block import RememberingConditions
+from policy_engine.engine.decide import Facts, PolicyScan, decide, silent_scan
+from policy_engine.engine.explain import explain
+from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
+from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
+from policy_engine.engine.request import Request
+from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
+from policy_engine.engine.scope import included, rcp_applies, scp_applies
+from policy_engine.engine.services import is_kms_cross_account_blocked
+from policy_engine.engine.slots import Slot
+from policy_engine.memo import BoundedMemo
 
 _NAMED = PrincipalVia.EXACT  # stand-in "via" for policies without a Principal element
 
+# Larger than the whole action catalogue (about 22,000), so what-can never evicts.
+_PLAN_LIMIT = 65536
+_CANDIDATE_LIMIT = 65536
+_RESOURCE_LIMIT = 4096
+_DENY_LIMIT = 4096
+_MEMO_AFTER = 4  # a plan gets its statements' memos when its key is met this often
 
-def _principal_via(statement: CompiledStatement, caller: RequestPrincipal,
-                   caller_has_boundary: bool) -> PrincipalVia | None:
-    principals = statement.principals
-    assert principals is not None
-    if not statement.principal_negated:
-        return principals.match(caller)
-    if not statement.is_allow and caller_has_boundary and caller.is_iam_identity:
-        # NotPrincipal page: a Deny with NotPrincipal always denies a principal that has a
-        # permissions boundary, whatever the element lists.
-        return PrincipalVia.EVERYONE
-    if statement.is_allow:
-        return None  # NotPrincipal with Allow is unsupported: it never grants.
-    return None if principals.excludes(caller) else PrincipalVia.EVERYONE
+# (action, SCPs apply, RCPs apply, IAM caller, session caller): what a plan depends on.
+PlanKey = tuple[str, bool, bool, bool, bool]
+Conditions = CompiledConditionBlock | RememberingConditions
+# (placement index, statement, its Resource element, that element's memo: answers per
+# resource for an element without variables, rendered patterns for one with them; its
+# Condition block, with memos of verdicts per request value where a condition has them).
+PlanEntry = tuple[int, CompiledStatement, CompiledResources | None, BoundedMemo | None,
+                  Conditions | None]
+StatementMemos = tuple[BoundedMemo | None, Conditions | None]
 
 
-def gather_facts(request: Request, policies: PolicySet) -> Facts | Verdict:
-    """Scan every applicable statement once; an applicable Deny ends the scan at once.
+class Evaluator:
+    """Decides requests under one policy set, remembering what repeats between requests:
+    the statements that can apply per action and scope, each Resource element's answer
+    per resource (or its rendered patterns), each condition's verdict per request value,
+    and the explicit-deny verdict per statement.
 
-    Returns the explicit-deny Verdict when a Deny applies (it is final, R1.3 step 1),
-    otherwise the Facts the decision table reads.
+    The memos never change a decision: each holds the value of a pure function of the
+    compiled set and its key.
     """
-    caller = request.principal
-    iam_caller = caller.is_iam_identity
-    has_boundary = policies.permissions_boundary is not None and iam_caller
-    plan = policies.plan_for(request.action_lower)
-    layout = plan.layout
-    scp_on = scp_applies(request, policies)
-    rcp_on = rcp_applies(request, policies)
-    active = (scp_on, rcp_on, True, iam_caller, iam_caller, caller.is_session)
-    slots = layout.slots
-    vias: list[PrincipalVia | None] = [None] * len(slots)
-    allow_at: list[int | None] = [None] * len(slots)
-    resource, context = request.resource, request.context
-    # The engine's hot path: each check is inlined; a statement applies when its resource,
-    # principal and conditions all do (its action was matched when the plan was built).
-    for slot_index, group, statement in plan.statements:
-        if not active[group]:
-            continue
-        resources = statement.resources
-        if resources is not None:
-            # Constant patterns: the per-statement memo answers without a call.
-            applies = resources.memo.get(resource) if not resources.templates else None
-            if applies is None:
-                applies = resources.applies(resource, context, is_allow=statement.is_allow)
-            if not applies:
+
+    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
+                 "_silent", "_statement_memos", "layout", "management_account", "rcps",
+                 "scps")
+
+    def __init__(self, policies: PolicySet, *, owned_by_set: bool = False) -> None:
+        # The set's own evaluator (`evaluator_for`) refers to its set weakly: a strong
+        # reference would make every set and its memos cyclic garbage, and analyses drop
+        # a set per caller.
+        self._policies = weakref.ref(policies)
+        self._kept = None if owned_by_set else policies
+        # The set's organization paths, which the SCP and RCP rules read (`Organizations`).
+        self.scps, self.rcps = policies.scps, policies.rcps
+        self.management_account = policies.management_account
+        self._has_boundary = policies.permissions_boundary is not None
+        self.layout: Layout = policies.layout
+        placements = self.layout.placements
+        self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
+        # How often each plan key without a kept plan has been met.
+        self._seen: BoundedMemo[PlanKey, int] = BoundedMemo(_PLAN_LIMIT)
+        # Per (placement, statement): never more than the set has statements, so never
+        # emptied in practice.
+        # Made when first needed: a set asked once needs neither.
+        self._statement_memos: BoundedMemo[tuple[int, int], StatementMemos] | None = None
+        self._denies: BoundedMemo[tuple[int, int, Slot], Verdict] | None = None
+        # The scan of a policy with nothing to say about a request, one per placement.
+        self._silent = tuple([silent_scan(p.policy.name) for p in placements])
+
+    @property
+    def policies(self) -> PolicySet:
+        policies = self._policies()
+        assert policies is not None  # its owner, or kept alive by `_kept`
+        return policies
+
+    def evaluate(self, request: Request) -> EvaluationResult:
+        """The decision AWS would make for `request`, with its explanation."""
+        return EvaluationResult(self.verdict(request), request, self.policies)
+
+    def verdict(self, request: Request) -> Verdict:
+        facts = self.facts(request)
+        return facts if isinstance(facts, Verdict) else decide(facts)
+
+    def facts(self, request: Request) -> Facts | Verdict:
+        """Scan every applicable statement once; an applicable Deny ends the scan at once.
+
+        Returns the explicit-deny Verdict when a Deny applies (it is final, R1.3 step 1),
+        otherwise the Facts the decision table reads.
+        """
+        caller = request.principal
+        iam_caller = caller.is_iam_identity
+        has_boundary = self._has_boundary and iam_caller
+        scp_on = scp_applies(request, self)
+        rcp_on = rcp_applies(request, self)
+        key = (request.action_lower, scp_on, rcp_on, iam_caller, caller.is_session)
+        entries = self._plans.get(key)
+        if entries is None:
+            entries = self._plan(key)
+        count = len(self._silent)
+        vias: list[PrincipalVia | None] = [None] * count
+        allow_at: list[int | None] = [None] * count
+        resource, context = request.resource, request.context
+        # The engine's hot path: each check is inlined; a statement applies when its
+        # resource, principal and conditions all do (its action and its slot's scope were
+        # matched when the plan was built).
+        for index, statement, resources, memo, conditions in entries:
+            if resources is not None:
+                if resources.templates:
+                    applies = resources.applies(resource, context, is_allow=statement.is_allow,
+                                                rendered=memo)
+                elif memo is None:
+                    applies = covered(resources, resource)
+                else:
+                    applies = memo.get(resource)
+                    if applies is None:
+                        applies = memo.put(resource, resources.covers(resource))
+                if not applies:
+                    continue
+            if statement.principals is None:
+                via = _NAMED
+            else:
+                found = principal_via(statement, caller, has_boundary)
+                if found is None:
+                    continue
+                via = found
+            if conditions is not None and not conditions.holds(context):
                 continue
-        if statement.principals is None:
-            via = _NAMED
-        else:
-            found = _principal_via(statement, caller, has_boundary)
-            if found is None:
-                continue
-            via = found
-        conditions = statement.conditions
-        if conditions is not None and not conditions.holds(context):
-            continue
-        if not statement.is_allow:
-            return explicit_deny_verdict(slots[slot_index], statement.index, request)
-        current = vias[slot_index]
-        if current is None or VIA_STRENGTH[via] > VIA_STRENGTH[current]:
-            vias[slot_index], allow_at[slot_index] = via, statement.index
+            if not statement.is_allow:
+                return self._deny(index, statement.index, request)
+            current = vias[index]
+            if current is None or VIA_STRENGTH[via] > VIA_STRENGTH[current]:
+                vias[index], allow_at[index] = via, statement.index
 
-    def scan(index: int) -> PolicyScan:
-        via = vias[index]
-        policy = slots[index].policy
-        return policy.silent_scan if via is None else \
-            PolicyScan(policy.name, via, allow_at[index])
+        layout, silent = self.layout, self._silent
 
-    def levels(spec: tuple[tuple[int, ...], ...] | None, on: bool
-               ) -> tuple[tuple[PolicyScan, ...], ...] | None:
-        return None if spec is None or not on else \
-            tuple([tuple([scan(i) for i in level]) for level in spec])
+        def scan(index: int) -> PolicyScan:
+            via = vias[index]
+            return silent[index] if via is None else \
+                PolicyScan(silent[index].name, via, allow_at[index])
 
-    role = resource_policy_role(request)
-    return Facts(
-        caller=caller,
-        cross_account=request.is_cross_account,
-        resource_role=role,
-        identity=tuple([scan(i) for i in layout.identity]) if iam_caller else (),
-        boundary=scan(layout.boundary) if iam_caller and layout.boundary is not None else None,
-        session=scan(layout.session) if caller.is_session and layout.session is not None
-        else None,
-        resource=None if layout.resource is None else scan(layout.resource),
-        scp_levels=levels(layout.scp_levels, scp_on),
-        rcp_levels=levels(layout.rcp_levels, rcp_on),
-        kms_cross_account_blocked=is_kms_cross_account_blocked(request, role),
-    )
+        def levels(spec: tuple[tuple[int, ...], ...] | None, on: bool
+                   ) -> tuple[tuple[PolicyScan, ...], ...] | None:
+            return None if spec is None or not on else \
+                tuple([tuple([scan(i) for i in level]) for level in spec])
+
+        return Facts(
+            caller=caller,
+            cross_account=request.is_cross_account,
+            resource_slot=request.resource_slot,
+            identity=tuple([scan(i) for i in layout.identity]) if iam_caller else (),
+            boundary=scan(layout.boundary) if iam_caller and layout.boundary is not None
+            else None,
+            session=scan(layout.session) if caller.is_session and layout.session is not None
+            else None,
+            resource=None if layout.resource is None else scan(layout.resource),
+            scp_levels=levels(layout.scp_levels, scp_on),
+            rcp_levels=levels(layout.rcp_levels, rcp_on),
+            kms_cross_account_blocked=is_kms_cross_account_blocked(request),
+        )
+
+    def _plan(self, key: PlanKey) -> tuple[PlanEntry, ...]:
+        """The statements that can apply to the action, in placement order, from the slots
+        the scope includes.
+
+        Until a key has been met `_MEMO_AFTER` times its plan has no memos and is not
+        kept: analyses make one set per caller and ask it a few times, where memos would
+        only cost (such plans use the process-wide `candidates` and `covered`). Then it is
+        built with its statements' memos and kept.
+        """
+        action_lower, *flags = key
+        placements = self.layout.placements
+        pairs = [(index, statement) for index in included(self.layout.slots, *flags)
+                 for statement in candidates(placements[index].policy, action_lower)]
+        met = self._seen.get(key, 0) + 1
+        if met < _MEMO_AFTER:
+            self._seen.put(key, met)
+            return tuple([(index, statement, statement.resources, None, statement.conditions)
+                          for index, statement in pairs])
+        entries = tuple([(index, statement, statement.resources,
+                          *self._memos_for(index, statement)) for index, statement in pairs])
+        return self._plans.put(key, entries)
+
+    def _memos_for(self, index: int, statement: CompiledStatement) -> StatementMemos:
+        memos = self._statement_memos
+        if memos is None:
+            memos = self._statement_memos = BoundedMemo(_PLAN_LIMIT)
+        found = memos.get((index, statement.index))
+        if found is None:
+            resources, conditions = statement.resources, statement.conditions
+            resource_memo = None if resources is None else BoundedMemo(
+                RENDERED_LIMIT if resources.templates else _RESOURCE_LIMIT)
+            remembering = None if conditions is None else conditions.remembering()
+            found = memos.put((index, statement.index), (resource_memo, remembering))
+        return found
+
+    def _deny(self, index: int, statement_index: int, request: Request) -> Verdict:
+        slot = self.layout.placements[index].slot
+        if slot is Slot.RESOURCE:  # the request says which part the resource policy plays
+            slot = request.resource_slot
+        key = (index, statement_index, slot)
+        denies = self._denies
+        if denies is None:
+            denies = self._denies = BoundedMemo(_DENY_LIMIT)
+        verdict = denies.get(key)
+        if verdict is None:  # built once per statement and slot: verdicts are immutable
+            name = self._silent[index].name
+            verdict = denies.put(key, Verdict(
+                Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
+                f"a Deny statement in the {slot.label} policy `{name}` matches the request",
+                name, statement_index))
+        return verdict
 
 
-_GROUP_ROLE = {SlotGroup.SCP: PolicyRole.SCP, SlotGroup.RCP: PolicyRole.RCP,
-               SlotGroup.IDENTITY: PolicyRole.IDENTITY,
-               SlotGroup.BOUNDARY: PolicyRole.PERMISSIONS_BOUNDARY,
-               SlotGroup.SESSION: PolicyRole.SESSION}
+@lru_cache(maxsize=_CANDIDATE_LIMIT)
+def candidates(policy: CompiledPolicy, action_lower: str) -> tuple[CompiledStatement, ...]:
+    """The policy's statements whose Action/NotAction element matches the action.
+
+    A pure function of an immutable policy (hashed by identity), memoised per process
+    rather than per evaluator: analyses build one set per caller from shared compiled
+    policies (who-can, what-can), and the SCPs and resource policy they share would
+    otherwise be matched against the action again for every set.
+    """
+    return policy.statements_for(action_lower)
 
 
-def explicit_deny_verdict(slot: Slot, statement_index: int, request: Request) -> Verdict:
-    role = _GROUP_ROLE.get(slot.group) or resource_policy_role(request)
-    known = slot.policy.deny_verdicts
-    verdict = known.get((statement_index, role))
-    if verdict is None:  # built once per statement: verdicts are immutable
-        name = slot.policy.name
-        verdict = known[(statement_index, role)] = Verdict(
-            Decision.EXPLICIT_DENY, Gate.EXPLICIT_DENY,
-            f"a Deny statement in the {role.value} policy `{name}` matches the request",
-            name, statement_index)
-    return verdict
-
-
-def scp_applies(request: Request, policies: PolicySet) -> bool:
-    """SCPs limit IAM users and roles (and root) of member accounts, not the management
-    account and not service-linked roles (orgs_manage_policies_scps.html)."""
-    caller = request.principal
-    return (policies.scps is not None and caller.is_iam_identity
-            and caller.account != policies.management_account
-            and not caller.is_service_linked)
-
-
-def rcp_applies(request: Request, policies: PolicySet) -> bool:
-    """RCPs limit requests to resources of member accounts for the services they cover
-    (orgs_manage_policies_rcps.html)."""
-    return (policies.rcps is not None and request.resource_account is not None
-            and request.resource_account != policies.management_account
-            and not request.principal.is_service_linked
-            and request.service in rcp_services()
-            and request.action_lower not in RCP_EXEMPT_ACTIONS)
+def evaluator_for(policies: PolicySet) -> Evaluator:
+    """The set's one evaluator, created on first use (see `PolicySet._evaluator`)."""
+    evaluator = policies._evaluator
+    if evaluator is None:
+        evaluator = Evaluator(policies, owned_by_set=True)
+        object.__setattr__(policies, "_evaluator", evaluator)
+    return evaluator
 
 
 @dataclass(frozen=True)
@@ -192,144 +273,14 @@ class EvaluationResult:
 
 
 def evaluate_verdict(request: Request, policies: PolicySet) -> Verdict:
-    facts = gather_facts(request, policies)
-    return facts if isinstance(facts, Verdict) else decide(facts)
+    return (policies._evaluator or evaluator_for(policies)).verdict(request)
 
 
 def evaluate(request: Request, policies: PolicySet) -> EvaluationResult:
     """The decision AWS would make for `request` under `policies`, with its explanation."""
-    return EvaluationResult(evaluate_verdict(request, policies), request, policies)
+    verdict = (policies._evaluator or evaluator_for(policies)).verdict(request)
+    return EvaluationResult(verdict, request, policies)
 
 
 def evaluate_decision(request: Request, policies: PolicySet) -> Decision:
-    return evaluate_verdict(request, policies).decision
-
-
-# --- explanation path: every statement, with the reason it did or did not apply ---------
-
-
-def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanation:
-    caller = request.principal
-    has_boundary = policies.permissions_boundary is not None and caller.is_iam_identity
-    traces: list[PolicyTrace] = []
-
-    def add(policy: CompiledPolicy | None, role: PolicyRole, applies: bool, note: str,
-            level: int | None = None) -> None:
-        if policy is not None:
-            traces.append(trace_policy(policy, role, request, has_boundary, applies, note,
-                                       level))
-
-    scp_on = scp_applies(request, policies)
-    for level_index, level in enumerate(policies.scps or ()):
-        for policy in level:
-            add(policy, PolicyRole.SCP, scp_on,
-                "" if scp_on else _scp_exemption(request, policies), level_index)
-    rcp_on = rcp_applies(request, policies)
-    for level_index, level in enumerate(policies.rcps or ()):
-        for policy in level:
-            add(policy, PolicyRole.RCP, rcp_on,
-                "" if rcp_on else _rcp_exemption(request, policies), level_index)
-    add(policies.resource_policy, resource_policy_role(request), True, "")
-    iam_note = "" if caller.is_iam_identity else \
-        f"a {caller.type.value.lower()} caller has no identity-based permissions"
-    for policy in policies.identity:
-        add(policy, PolicyRole.IDENTITY, caller.is_iam_identity, iam_note)
-    add(policies.permissions_boundary, PolicyRole.PERMISSIONS_BOUNDARY,
-        caller.is_iam_identity, iam_note)
-    add(policies.session_policy, PolicyRole.SESSION, caller.is_session,
-        "" if caller.is_session else "session policies apply only to session principals")
-    spelled = {name.lower(): name for name in request.key_spellings}
-    request_summary = {
-        "principal": caller.text,
-        "principal_type": caller.type.value,
-        "action": request.action,
-        "resource": request.resource,
-        "resource_account": request.resource_account,
-        "cross_account": request.is_cross_account,
-        "context": {spelled.get(k, k): (list(v.values) if v.is_multi else v.values[0])
-                    for k, v in sorted(request.context.items())},
-    }
-    derived = tuple(spelled.get(k, k) for k in request.derived_keys)
-    return Explanation(verdict, request_summary, tuple(traces), derived)
-
-
-def _scp_exemption(request: Request, policies: PolicySet) -> str:
-    caller = request.principal
-    if not caller.is_iam_identity:
-        return "SCPs apply only to IAM users and roles of member accounts"
-    if caller.account == policies.management_account:
-        return "SCPs do not restrict the management account"
-    return "SCPs do not restrict service-linked roles"
-
-
-def _rcp_exemption(request: Request, policies: PolicySet) -> str:
-    if request.resource_account is None:
-        return "the resource has no account, so no RCP applies"
-    if request.resource_account == policies.management_account:
-        return "RCPs do not restrict resources in the management account"
-    if request.principal.is_service_linked:
-        return "RCPs do not restrict service-linked roles"
-    if request.action_lower in RCP_EXEMPT_ACTIONS:
-        return f"RCPs do not restrict `{request.action}`"
-    return f"RCPs do not cover the `{request.service}` service"
-
-
-def trace_policy(policy: CompiledPolicy, role: PolicyRole, request: Request,
-                 has_boundary: bool, applies: bool, note: str, level: int | None
-                 ) -> PolicyTrace:
-    statements = tuple(trace_statement(s, request, has_boundary) for s in policy.statements)
-    return PolicyTrace(policy.name, role, level, applies, note, statements)
-
-
-def trace_statement(statement: CompiledStatement, request: Request,
-                    has_boundary: bool) -> StatementTrace:
-    base = {"index": statement.index, "sid": statement.sid, "effect": statement.effect}
-    if not statement.actions.matches(request.action_lower):
-        element = "NotAction" if statement.actions.negated else "Action"
-        verb = "is listed in" if statement.actions.negated else "is not matched by"
-        return StatementTrace(**base, matched=False, mismatch=Mismatch.ACTION,
-                              detail=f"`{request.action}` {verb} {element} "
-                              f"{_listing(p.source for p in statement.actions.patterns)}")
-    if statement.resources is not None and not statement.resource_applies(
-            request.resource, request.context):
-        element = "NotResource" if statement.resources.negated else "Resource"
-        sources = [p.source for p in statement.resources.constant] + \
-            [t.source for t in statement.resources.templates]
-        verb = "is covered by" if statement.resources.negated else "is not matched by"
-        return StatementTrace(**base, matched=False, mismatch=Mismatch.RESOURCE,
-                              detail=f"`{request.resource}` {verb} {element} "
-                              f"{_listing(sources)}")
-    via: PrincipalVia | None = None
-    if statement.principals is not None:
-        via = _principal_via(statement, request.principal, has_boundary)
-        if via is None:
-            element = "NotPrincipal" if statement.principal_negated else "Principal"
-            return StatementTrace(**base, matched=False, mismatch=Mismatch.PRINCIPAL,
-                                  detail=f"`{request.principal.text}` is not matched by "
-                                  f"{element}")
-    conditions: tuple[dict[str, object], ...] = ()
-    if statement.conditions is not None:
-        results = statement.conditions.explain(request.context)
-        conditions = tuple(
-            {"operator": r.operator, "key": r.key, "policy_values": list(r.policy_values),
-             "request_values": None if r.request_values is None else list(r.request_values),
-             "holds": r.holds, "reason": r.reason}
-            for r in results
-        )
-        failed = next((r for r in results if not r.holds), None)
-        if failed is not None:
-            shown = "absent" if failed.request_values is None else \
-                _listing(failed.request_values)
-            return StatementTrace(
-                **base, matched=False, mismatch=Mismatch.CONDITION,
-                detail=f"condition {failed.operator} on `{failed.key}` does not hold "
-                f"(request value {shown}, policy {_listing(failed.policy_values)}; "
-                f"{failed.reason})",
-                principal_via=via.value if via else None, conditions=conditions)
-    return StatementTrace(**base, matched=True, detail="applies",
-                          principal_via=via.value if via else None, conditions=conditions)
-
-
-def _listing(values: object) -> str:
-    items = [f"`{v}`" for v in values]  # type: ignore[union-attr]
-    return "[" + ", ".join(items) + "]"
+    return (policies._evaluator or evaluator_for(policies)).verdict(request).decision

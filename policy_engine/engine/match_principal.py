@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from policy_engine.arn import is_account_id
+from policy_engine.arn import is_account_id, split_arn
 from policy_engine.engine.request import PrincipalType, RequestPrincipal
 from policy_engine.model.policy import PrincipalMap
+
+if TYPE_CHECKING:
+    from policy_engine.engine.compiler import CompiledStatement
 
 
 class PrincipalVia(StrEnum):
@@ -83,6 +87,22 @@ class CompiledPrincipals:
         return (caller.partition, caller.account or "", caller.name or "") in self.roles
 
 
+def principal_via(statement: CompiledStatement, caller: RequestPrincipal,
+                  caller_has_boundary: bool) -> PrincipalVia | None:
+    """How the statement's Principal/NotPrincipal element names the caller; None: not."""
+    principals = statement.principals
+    assert principals is not None
+    if not statement.principal_negated:
+        return principals.match(caller)
+    if not statement.is_allow and caller_has_boundary and caller.is_iam_identity:
+        # NotPrincipal page: a Deny with NotPrincipal always denies a principal that has a
+        # permissions boundary, whatever the element lists.
+        return PrincipalVia.EVERYONE
+    if statement.is_allow:
+        return None  # NotPrincipal with Allow is unsupported: it never grants.
+    return None if principals.excludes(caller) else PrincipalVia.EVERYONE
+
+
 def compile_principals(spec: str | PrincipalMap) -> CompiledPrincipals:
     if isinstance(spec, str):
         return CompiledPrincipals(True, frozenset(), frozenset(), frozenset(), frozenset(),
@@ -94,11 +114,11 @@ def compile_principals(spec: str | PrincipalMap) -> CompiledPrincipals:
         if is_account_id(entry):
             accounts.add(f"aws:{entry}")
             continue
-        parts = entry.split(":", 5)
-        if len(parts) == 6 and parts[2] == "iam" and parts[5] == "root":
-            accounts.add(f"{parts[1]}:{parts[4]}")
-        elif len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/"):
-            roles.add((parts[1], parts[4], parts[5].rsplit("/", 1)[-1]))
+        arn = split_arn(entry)
+        if arn is not None and arn.service == "iam" and arn.resource == "root":
+            accounts.add(f"{arn.partition}:{arn.account}")
+        elif arn is not None and arn.service == "iam" and arn.resource.startswith("role/"):
+            roles.add((arn.partition, arn.account, arn.resource.rsplit("/", 1)[-1]))
             arns.add(entry)
         else:
             arns.add(entry)

@@ -12,9 +12,19 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 
-from policy_engine.arn import ACCOUNT_ID, Arn, is_service_principal, parse_arn
+from policy_engine.arn import (
+    ACCOUNT_ID,
+    Arn,
+    ArnParts,
+    arn_segments,
+    is_service_principal,
+    parse_arn,
+    split_arn,
+)
 from policy_engine.engine.context import ContextValue, build_context, make_context_value
+from policy_engine.engine.slots import Slot
 from policy_engine.errors import ArnError, Problem
+from policy_engine.memo import BoundedMemo
 
 WEB_IDENTITY_PROVIDERS = frozenset(
     {"cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com",
@@ -168,15 +178,6 @@ def _sts_principal(text: str, arn: Arn, pointer: str, source: str,
                            "federated-user ARN", pointer, source=source))
 
 
-class ResourceKind(StrEnum):
-    """Which resource policy a request meets: KMS key policies and role trust policies must
-    name the caller (policy-eval-denyallow); every other resource policy need not."""
-
-    KEY = "key"
-    TRUST = "trust"
-    RESOURCE = "resource"
-
-
 @dataclass(frozen=True, slots=True)
 class Request:
     """One authorization question, ready for the evaluator (nothing is parsed later)."""
@@ -192,15 +193,20 @@ class Request:
     # Computed once in __post_init__, read many times on the hot path.
     action_lower: str = field(init=False)
     service: str = field(init=False)
-    resource_kind: ResourceKind = field(init=False)
+    # The resource classified once: its ARN fields (None for `*`) and the slot a resource
+    # policy fills for this request (KEY and TRUST policies must name the caller).
+    resource_arn: ArnParts | None = field(init=False)
+    resource_slot: Slot = field(init=False)
     is_cross_account: bool = field(init=False)
 
     def __post_init__(self) -> None:
         action_lower = self.action.lower()
         object.__setattr__(self, "action_lower", action_lower)
-        object.__setattr__(self, "service", action_lower.split(":", 1)[0])
-        object.__setattr__(self, "resource_kind", _cached_resource_kind(self.resource,
-                                                                        self.service))
+        service = action_lower.split(":", 1)[0]
+        object.__setattr__(self, "service", service)
+        arn, slot = _classify_resource(self.resource, service)
+        object.__setattr__(self, "resource_arn", arn)
+        object.__setattr__(self, "resource_slot", slot)
         caller_account = self.principal.account
         object.__setattr__(self, "is_cross_account",
                            caller_account is not None and self.resource_account is not None
@@ -213,19 +219,19 @@ class Request:
 
     @property
     def resource_service(self) -> str | None:
-        parts = self.resource.split(":", 3)
-        return parts[2] if len(parts) > 3 and parts[0] == "arn" else None
+        return None if self.resource_arn is None else self.resource_arn.service
 
 
-def _resource_kind(resource: str, service: str) -> ResourceKind:
-    parts = resource.split(":", 5)
-    if len(parts) != 6:
-        return ResourceKind.RESOURCE
-    if parts[2] == "kms" and parts[5].startswith("key/"):
-        return ResourceKind.KEY
-    if parts[2] == "iam" and parts[5].startswith("role/") and service == "sts":
-        return ResourceKind.TRUST
-    return ResourceKind.RESOURCE
+@lru_cache(maxsize=65536)
+def _classify_resource(resource: str, service: str) -> tuple[ArnParts | None, Slot]:
+    arn = split_arn(resource)
+    if arn is None:
+        return None, Slot.RESOURCE
+    if arn.service == "kms" and arn.resource.startswith("key/"):
+        return arn, Slot.KEY
+    if arn.service == "iam" and arn.resource.startswith("role/") and service == "sts":
+        return arn, Slot.TRUST
+    return arn, Slot.RESOURCE
 
 
 def make_request(
@@ -275,7 +281,8 @@ def make_request(
 
 
 _Derived = tuple[dict[str, ContextValue], tuple[str, ...], tuple[str, ...]]
-_DERIVED: dict[tuple[object, ...], _Derived] = {}
+# Not an lru_cache on `_derive`: it is keyed by the principal's text, not the principal.
+_DERIVED: BoundedMemo[tuple[object, ...], _Derived] = BoundedMemo(4096)
 
 
 def _derived(caller: RequestPrincipal, hint: str | None, resource_account: str | None,
@@ -284,9 +291,7 @@ def _derived(caller: RequestPrincipal, hint: str | None, resource_account: str |
     key = (caller.text, hint, resource_account, now)
     found = _DERIVED.get(key)
     if found is None:
-        if len(_DERIVED) >= 4096:
-            _DERIVED.clear()
-        found = _DERIVED[key] = _derive(caller, resource_account, now)
+        found = _DERIVED.put(key, _derive(caller, resource_account, now))
     return found
 
 
@@ -313,20 +318,15 @@ def _cached_resource_facts(resource: str) -> tuple[str | None, bool]:
     return _resource_account(resource, "<input>"), _has_empty_account(resource)
 
 
-@lru_cache(maxsize=65536)
-def _cached_resource_kind(resource: str, service: str) -> ResourceKind:
-    return _resource_kind(resource, service)
-
-
 def _has_empty_account(resource: str) -> bool:
-    parts = resource.split(":", 5)
+    parts = arn_segments(resource)
     return len(parts) == 6 and parts[0] == "arn" and not parts[4]
 
 
 def _resource_account(resource: str, source: str) -> str | None:
     if resource == "*":
         return None
-    parts = resource.split(":", 5)
+    parts = arn_segments(resource)
     if len(parts) != 6 or parts[0] != "arn":
         raise ArnError(Problem("invalid-arn", f"`{resource}` is not a resource ARN or `*`",
                                "/request/resource", source=source))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from policy_engine.engine.slots import Slot
+
 
 class Decision(StrEnum):
     """The three values the AWS IAM policy simulator uses."""
@@ -13,19 +15,6 @@ class Decision(StrEnum):
     ALLOWED = "allowed"
     EXPLICIT_DENY = "explicitDeny"
     IMPLICIT_DENY = "implicitDeny"
-
-
-class PolicyRole(StrEnum):
-    """The part a policy plays in one evaluation."""
-
-    IDENTITY = "identity"
-    PERMISSIONS_BOUNDARY = "permissions-boundary"
-    SESSION = "session"
-    RESOURCE = "resource"
-    KEY = "key"
-    TRUST = "trust"
-    SCP = "scp"
-    RCP = "rcp"
 
 
 class Gate(StrEnum):
@@ -81,7 +70,7 @@ class StatementTrace:
 @dataclass(frozen=True, slots=True)
 class PolicyTrace:
     name: str
-    role: PolicyRole
+    slot: Slot  # the part the policy played; `role` in JSON
     level: int | None
     applies: bool
     note: str
@@ -96,7 +85,7 @@ class PolicyTrace:
         return any(s.matched and s.effect == "Deny" for s in self.statements)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "role": self.role.value, "level": self.level,
+        return {"name": self.name, "role": self.slot.label, "level": self.level,
                 "applies": self.applies, "note": self.note, "allows": self.allows,
                 "denies": self.denies, "statements": [s.to_dict() for s in self.statements]}
 

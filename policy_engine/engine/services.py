@@ -1,13 +1,14 @@
-"""Service-specific facts the decision flow needs: which resources must name the caller,
-which KMS operations work across accounts, which services RCPs cover.
+"""Service-specific facts the decision flow needs: which KMS operations work across
+accounts, which services RCPs cover. (Which resources must name the caller is the
+request's `resource_slot`.)
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from policy_engine.engine.request import Request, ResourceKind
-from policy_engine.engine.result import PolicyRole
+from policy_engine.engine.request import Request
+from policy_engine.engine.slots import Slot
 
 # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
 KMS_CROSS_ACCOUNT_ACTIONS = frozenset(
@@ -25,17 +26,8 @@ KMS_CROSS_ACCOUNT_ACTIONS = frozenset(
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 
 
-_ROLE_OF_KIND = {ResourceKind.KEY: PolicyRole.KEY, ResourceKind.TRUST: PolicyRole.TRUST,
-                 ResourceKind.RESOURCE: PolicyRole.RESOURCE}
-
-
-def resource_policy_role(request: Request) -> PolicyRole:
-    """A KMS key's policy and a role's trust policy must name the caller (policy-eval-denyallow)."""
-    return _ROLE_OF_KIND[request.resource_kind]
-
-
-def is_kms_cross_account_blocked(request: Request, role: PolicyRole) -> bool:
-    return (role is PolicyRole.KEY and request.is_cross_account
+def is_kms_cross_account_blocked(request: Request) -> bool:
+    return (request.resource_slot is Slot.KEY and request.is_cross_account
             and request.action_lower not in KMS_CROSS_ACCOUNT_ACTIONS)
 
 

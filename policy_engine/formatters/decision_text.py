@@ -34,7 +34,7 @@ def render(result: EvaluationResult, *, title: str | None = None) -> Tree:
 
 
 def _policy_node(policy: PolicyTrace, deciding: str | None, deciding_at: int | None) -> Tree:
-    label = Text(f"{policy.role.value} ")
+    label = Text(f"{policy.slot.label} ")
     label.append(policy.name, style="bold")
     if policy.level is not None:
         label.append(f" (level {policy.level})")

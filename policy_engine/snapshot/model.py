@@ -165,7 +165,10 @@ class Group(_Entity):
     group_id: str | None
 
 
-class PrincipalType(StrEnum):
+class EntityType(StrEnum):
+    """Which IAM entity a snapshot principal is. Not the request's `PrincipalType` (the
+    values of `aws:PrincipalType`): this one only tells users from roles."""
+
     USER = "user"
     ROLE = "role"
 
@@ -177,7 +180,7 @@ class _PrincipalEntity(_Entity):
     permissions_boundary: AttachedPolicyRef | None
     tags: Mapping[str, str]
 
-    type: ClassVar[PrincipalType]
+    type: ClassVar[EntityType]
 
     @property
     def short_name(self) -> str:
@@ -190,7 +193,7 @@ class User(_PrincipalEntity):
     user_id: str | None
     group_names: tuple[str, ...]
 
-    type: ClassVar[PrincipalType] = PrincipalType.USER
+    type: ClassVar[EntityType] = EntityType.USER
 
     @property
     def unique_id(self) -> str | None:
@@ -213,7 +216,7 @@ class Role(_PrincipalEntity):
     instance_profiles: tuple[InstanceProfile, ...]
     last_used: RoleLastUsed | None
 
-    type: ClassVar[PrincipalType] = PrincipalType.ROLE
+    type: ClassVar[EntityType] = EntityType.ROLE
 
     @property
     def unique_id(self) -> str | None:
@@ -428,19 +431,19 @@ class Snapshot:
         """By `AIDA...`/`AROA...` id, the value of `aws:userid` (before any `:session`)."""
         return self._unique_ids.get(unique_id)
 
-    def find_principals(self, name: str, *, type: PrincipalType | str | None = None,
+    def find_principals(self, name: str, *, type: EntityType | str | None = None,
                         account: str | None = None) -> tuple[Principal, ...]:
         """Users and roles with this short name, optionally of one type and account."""
-        wanted = PrincipalType(type) if type is not None else None
+        wanted = EntityType(type) if type is not None else None
         found: list[Principal] = []
         if account is None:
             accounts = list(self.accounts.values())
         else:
             accounts = [self.accounts[account]] if account in self.accounts else []
         for acct in accounts:
-            if wanted in (None, PrincipalType.USER) and name in acct.users:
+            if wanted in (None, EntityType.USER) and name in acct.users:
                 found.append(acct.users[name])
-            if wanted in (None, PrincipalType.ROLE) and name in acct.roles:
+            if wanted in (None, EntityType.ROLE) and name in acct.roles:
                 found.append(acct.roles[name])
         return tuple(found)
 

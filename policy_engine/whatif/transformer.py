@@ -16,7 +16,7 @@ from typing import Any
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
 
-from policy_engine.arn import is_account_id, parse_arn
+from policy_engine.arn import arn_account, arn_segments, is_account_id, parse_arn, split_arn
 from policy_engine.engine.request import PrincipalType, parse_principal
 from policy_engine.errors import ArnError
 from policy_engine.whatif.model import (
@@ -149,7 +149,7 @@ def _arn_ref(text: str, token: Token) -> PrincipalRef:
         raise _fail(error.problems[0].message, token) from None
     name, path, session = caller.name, None, caller.session_name
     if caller.type in {PrincipalType.USER, PrincipalType.ROLE_SESSION} and session is None:
-        segments = text.split(":", 5)[5].split("/")[1:-1]
+        segments = arn_segments(text)[5].split("/")[1:-1]
         path = "/" + "".join(segment + "/" for segment in segments) if segments else None
     if caller.type is PrincipalType.FEDERATED_USER:
         session = None
@@ -160,8 +160,8 @@ def _arn_ref(text: str, token: Token) -> PrincipalRef:
 def _is_role(ref: PrincipalRef) -> bool:
     if ref.kind == "role":
         return True
-    return ref.kind == "arn" and ref.text.split(":", 5)[2:3] == ["iam"] \
-        and ref.text.split(":", 5)[5].startswith("role/")
+    arn = split_arn(ref.text) if ref.kind == "arn" else None
+    return arn is not None and arn.service == "iam" and arn.resource.startswith("role/")
 
 
 def resource_problem(text: str) -> str | None:
@@ -240,10 +240,10 @@ class WhatIfTransformer(Transformer[Token, Any]):
             else:
                 context = part
         if account is not None:
-            arn_account = resource.split(":", 5)[4] if resource != "*" else ""
-            if is_account_id(arn_account) and arn_account != account.value:
+            in_arn = arn_account(resource) or ""
+            if is_account_id(in_arn) and in_arn != account.value:
                 raise _fail(f"`in account {account.value}` contradicts the account "
-                            f"`{arn_account}` in the resource ARN", account)
+                            f"`{in_arn}` in the resource ARN", account)
         return Question(principal, action, resource,
                         account.value if account else None, context,
                         meta.line, meta.column, self._slice(meta))

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from policy_engine.engine.compiler import PolicySet, compile_policy_set
 from policy_engine.engine.evaluate import evaluate, evaluate_decision
 from policy_engine.engine.request import Request, make_request
-from policy_engine.engine.result import Decision, PolicyRole
-from policy_engine.engine.services import resource_policy_role
+from policy_engine.engine.result import Decision
+from policy_engine.engine.slots import Slot
 from policy_engine.engine.wildcard import compile_parts, compile_wildcard, reference_match
 from policy_engine.model.policy import PolicyDocument
 
@@ -478,11 +478,11 @@ def test_cross_account_allow_needs_both_sides(scenario: Scenario) -> None:
     assert request.is_cross_account
     result = evaluate(request, policy_set)
     assert result.decision is Decision.ALLOWED
-    event(f"resource side: {resource_policy_role(request).value}")
+    event(f"resource side: {request.resource_slot.value}")
     caller_account = PRINCIPALS[scenario["principal"]]
     identity_side = copy.deepcopy(scenario)
     identity_side.update(resource_policy=None, rcps=None)
-    if resource_policy_role(request) in {PolicyRole.KEY, PolicyRole.TRUST}:
+    if request.resource_slot in {Slot.KEY, Slot.TRUST}:
         identity_side["resource_policy"] = {"Version": VERSION, "Statement": [{
             "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{caller_account}:root"},
             "Action": "*", "Resource": "*"}]}
@@ -494,7 +494,7 @@ def test_cross_account_allow_needs_both_sides(scenario: Scenario) -> None:
     assert not side_request.is_cross_account
     assert evaluate_decision(side_request, side_set) is Decision.ALLOWED
     resource_traces = [t for t in result.explanation.policies
-                       if t.role in {PolicyRole.RESOURCE, PolicyRole.KEY, PolicyRole.TRUST}]
+                       if t.slot in {Slot.RESOURCE, Slot.KEY, Slot.TRUST}]
     assert len(resource_traces) == 1
     assert resource_traces[0].allows
 

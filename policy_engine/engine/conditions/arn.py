@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
+from policy_engine.arn import arn_segments
 from policy_engine.engine.conditions.base import Matcher, Outcome
 from policy_engine.engine.conditions.templates import (
     Pieces,
@@ -62,8 +63,9 @@ def _pick(indexes: tuple[int, ...]) -> Callable[[list[str]], tuple[str, ...]]:
     return itemgetter(*indexes)
 
 
-def split_arn(text: str) -> list[str] | None:
-    components = text.split(":", COMPONENTS - 1)
+def arn_components(text: str) -> list[str] | None:
+    """The six components of a request value that is an ARN (the list itemgetters index)."""
+    components = arn_segments(text)
     if len(components) != COMPONENTS or components[0] != "arn":
         return None
     return components
@@ -88,7 +90,7 @@ class ArnLike:
     templates: tuple[Template, ...]
 
     def match(self, request_value: str, context: RequestContext) -> Outcome:
-        request = split_arn(request_value)
+        request = arn_components(request_value)
         if request is None:
             return Outcome.NOT_MATCHED
         for pattern in self.patterns:

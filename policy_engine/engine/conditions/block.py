@@ -35,6 +35,7 @@ from policy_engine.engine.conditions.base import (
 from policy_engine.engine.conditions.null import compile_null
 from policy_engine.engine.conditions.registry import matcher_factory
 from policy_engine.engine.context import ContextValue, RequestContext
+from policy_engine.memo import BoundedMemo
 from policy_engine.model.operators import OperatorError, ParsedOperator, SetQualifier
 from policy_engine.model.operators import parse_operator as parse_written_operator
 from policy_engine.model.values import canonical_text
@@ -46,6 +47,7 @@ ConditionBlock = Mapping[str, Mapping[str, Sequence[PolicyValue]]]
 _MEMO_LIMIT = 1024
 
 Verdict = tuple[bool, Reason]
+ValueMemo = BoundedMemo[str, Verdict]  # one condition's verdict per request value
 
 # (outcome for one request value, negated operator) -> verdict for that value.
 _VALUE_VERDICTS: Mapping[tuple[Outcome, bool], Verdict] = {
@@ -89,7 +91,6 @@ class OperatorCondition:
         "_deny_statement",
         "_for_all",
         "_matcher",
-        "_memo",
         "_missing",
         "_set_qualifier",
         "_verdicts",
@@ -97,6 +98,7 @@ class OperatorCondition:
         "lookup_key",
         "operator",
         "policy_values",
+        "remembers",
     )
 
     def __init__(
@@ -119,12 +121,13 @@ class OperatorCondition:
         self._for_all = parsed.set_qualifier is SetQualifier.FOR_ALL_VALUES
         self._missing = _missing_verdict(parsed)
         self._deny_statement = deny_statement
-        # Without policy variables the verdict for one request value never changes:
-        # remember it (request values repeat: the same IPs, tags, MFA flags).
-        self._memo: dict[str, Verdict] | None = \
-            None if getattr(matcher, "templates", ()) else {}
+        # Without policy variables the verdict for one request value never changes, so an
+        # evaluator may remember it (request values repeat: the same IPs, tags, MFA flags).
+        self.remembers = not getattr(matcher, "templates", ())
 
-    def evaluate(self, context: RequestContext) -> Verdict:
+    def evaluate(self, context: RequestContext, memo: ValueMemo | None = None) -> Verdict:
+        """The verdict for the request; `memo` (only for a condition that `remembers`)
+        holds verdicts per single request value."""
         value = context.get(self.lookup_key)
         if value is None:
             return self._missing
@@ -133,13 +136,13 @@ class OperatorCondition:
                 return self._deny_statement, Reason.MULTIVALUED_WITHOUT_SET_OPERATOR
             if len(value.values) != 1:
                 return self._missing
-            return self._single(value.values[0], context)
+            return self._single(value.values[0], context, memo)
         if value.values in _EMPTY_DATA_SETS:
             return self._missing
         return self._set(value.values, context)
 
-    def _single(self, request_value: str, context: RequestContext) -> Verdict:
-        memo = self._memo
+    def _single(self, request_value: str, context: RequestContext,
+                memo: ValueMemo | None) -> Verdict:
         if memo is not None:
             known = memo.get(request_value)
             if known is not None:
@@ -149,8 +152,8 @@ class OperatorCondition:
             verdict: Verdict = (self._deny_statement, Reason.UNPARSABLE_REQUEST_VALUE)
         else:
             verdict = self._verdicts[outcome]
-        if memo is not None and len(memo) < _MEMO_LIMIT:
-            memo[request_value] = verdict
+        if memo is not None:
+            memo.put(request_value, verdict)
         return verdict
 
     def _set(self, request_values: tuple[str, ...], context: RequestContext) -> Verdict:
@@ -181,7 +184,7 @@ class NullCondition:
         self.policy_values = policy_values
         self._accepted = compile_null(policy_values)
 
-    def evaluate(self, context: RequestContext) -> Verdict:
+    def evaluate(self, context: RequestContext, memo: ValueMemo | None = None) -> Verdict:
         value = context.get(self.lookup_key)
         absent = value is None or not value.values
         return absent in self._accepted, Reason.NULL_CHECK
@@ -208,6 +211,13 @@ class CompiledConditionBlock:
                 return False
         return True
 
+    def remembering(self) -> CompiledConditionBlock | RememberingConditions:
+        """This block with fresh memos for an evaluator to keep (itself when no condition
+        can remember a verdict)."""
+        if any(isinstance(c, OperatorCondition) and c.remembers for c in self.conditions):
+            return RememberingConditions(self)
+        return self
+
     def first_failure(self, context: RequestContext) -> ConditionFailure | None:
         """None when every condition holds, else the first that does not."""
         for condition in self.conditions:
@@ -223,6 +233,26 @@ class CompiledConditionBlock:
     def __repr__(self) -> str:
         pairs = ", ".join(f"{c.operator}:{c.key}" for c in self.conditions)
         return f"CompiledConditionBlock({pairs})"
+
+
+class RememberingConditions:
+    """A condition block with an evaluator's memos: each remembering condition's verdict
+    per request value. Decides exactly as the block does."""
+
+    __slots__ = ("_pairs", "block")
+
+    def __init__(self, block: CompiledConditionBlock) -> None:
+        self.block = block
+        self._pairs: tuple[tuple[CompiledCondition, ValueMemo | None], ...] = tuple(
+            (c, BoundedMemo(_MEMO_LIMIT)
+             if isinstance(c, OperatorCondition) and c.remembers else None)
+            for c in block.conditions)
+
+    def holds(self, context: RequestContext) -> bool:
+        for condition, memo in self._pairs:  # noqa: SIM110 - a plain loop, as above
+            if not condition.evaluate(context, memo)[0]:
+                return False
+        return True
 
 
 def _result(
