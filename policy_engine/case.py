@@ -19,12 +19,13 @@ from policy_engine.engine.compiler import PolicySet, compile_policy_set
 from policy_engine.engine.request import PrincipalType, Request, make_request
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode, join_pointer
+from policy_engine.files import FileReadError, read_bounded
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.parse import ParsedPolicy, parse_policy
 from policy_engine.pydantic_errors import ErrorSite, Worded, clip, problems_from_validation_error
 from policy_engine.request_checks import question_problems, resource_warning
-from policy_engine.source import FileReadError, SourceDocument, load_text, read_bounded
+from policy_engine.source import SourceDocument, load_text
 
 # A case holds a handful of policies, each at most a few KiB under AWS's quotas.
 MAX_CASE_BYTES = 16 * 1024 * 1024

@@ -32,18 +32,17 @@ from policy_engine.errors import (
     Problem,
     ProblemCode,
 )
+from policy_engine.files import FileReadError, read_bounded
 from policy_engine.model.kinds import DEFAULT_QUOTAS, KindRules, PolicyKind, Quotas, rules_for
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.source import (
     DEFAULT_MAX_CHARS,
     DEFAULT_MAX_DEPTH,
-    FileReadError,
     Format,
     Location,
     SourceDocument,
     load_text,
     oversize_problem,
-    read_bounded,
 )
 from policy_engine.validation import RULES, DocumentView, Finding, Scope
 

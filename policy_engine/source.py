@@ -15,11 +15,9 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import stat
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -109,58 +107,6 @@ class _LineIndex:
     def __call__(self, offset: int) -> Location:
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
-
-
-class FileReadError(PolicyEngineError):
-    """A file that cannot be read as one bounded document (missing, not a file, too big)."""
-
-
-def read_bounded(path: Path, *, max_bytes: int, what: str = "file", limit_hint: str = "",
-                 oversize: Callable[[int], Problem] | None = None) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`, read with that bound.
-
-    A device, pipe or directory is refused before it is opened for reading (`/dev/zero`
-    never ends; a named pipe would block), and the bound holds even when the file grows
-    while it is read.
-    """
-    source = str(path)
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise FileReadError(Problem(
-                code=ProblemCode.UNREADABLE,
-                message=f"not a regular file ({_file_type(info.st_mode)}); give the path of "
-                        f"a {what}", source=source))
-        if info.st_size > max_bytes:
-            raise FileReadError(oversize(info.st_size) if oversize else
-                                _too_big(info.st_size, max_bytes, what, limit_hint, source))
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise FileReadError(Problem(
-            code=ProblemCode.UNREADABLE,
-            message=f"cannot read the file: {(error.strerror or str(error)).lower()}",
-            source=source)) from None
-    if len(data) > max_bytes:
-        raise FileReadError(oversize(len(data)) if oversize else
-                            _too_big(len(data), max_bytes, what, limit_hint, source))
-    return data
-
-
-def _too_big(size: int, max_bytes: int, what: str, limit_hint: str, source: str) -> Problem:
-    hint = f"; {limit_hint}" if limit_hint else ""
-    return Problem(code=ProblemCode.OVERSIZE,
-                   message=f"the {what} is {size:,} bytes; at most {max_bytes:,} are read"
-                           f"{hint}", source=source)
-
-
-def _file_type(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "a special file"
 
 
 def check_size(text: str, *, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> None:

@@ -97,7 +97,7 @@ def check(
 ) -> None:
     """Run every assertion of a file; exit 1 when any fails."""
     from policy_engine.analysis.check import run_checks
-    from policy_engine.source import FileReadError, read_bounded
+    from policy_engine.files import FileReadError, read_bounded
     from policy_engine.whatif import parse_script
 
     try:

@@ -17,18 +17,17 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
+from policy_engine.files import FileReadError, read_bounded
 from policy_engine.pydantic_errors import problems_from_validation_error
 from policy_engine.snapshot.authorization_details import AUTHORIZATION_DETAILS_KEYS
 from policy_engine.snapshot.messages import ProblemLog
 from policy_engine.snapshot.model import Origin
 from policy_engine.snapshot.snapshot_file import PATTERN_WORDS
 from policy_engine.source import (
-    FileReadError,
     SourceDocument,
     guess_format,
     load_json_text,
     load_text,
-    read_bounded,
 )
 
 __all__ = [
