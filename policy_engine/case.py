@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from pydantic import ValidationError as PydanticValidationError
 
 from policy_engine.engine.compiler import PolicySet, compile_policy_set
-from policy_engine.engine.request import PrincipalType, Request, make_request
+from policy_engine.engine.request import Request, make_request
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode, join_pointer
 from policy_engine.files import FileReadError, read_bounded
@@ -273,15 +273,6 @@ def resource_policy_kind(request: Request) -> PolicyKind:
     }.get(service, PolicyKind.RESOURCE)
 
 
-# What a caller is, with its article: "the principal is an anonymous caller".
-_A_CALLER = {PrincipalType.USER: "a user", PrincipalType.ROLE_SESSION: "an assumed-role session",
-             PrincipalType.FEDERATED_USER: "a federated-user session",
-             PrincipalType.ROOT: "an account root user",
-             PrincipalType.SERVICE: "a service principal",
-             PrincipalType.IDENTITY_PROVIDER: "an identity provider",
-             PrincipalType.ANONYMOUS: "an anonymous caller"}
-
-
 def _check_callers_policies(case: CaseFile, request: Request, source: str,
                             document: SourceDocument | None) -> None:
     """Policies that cannot belong to this caller are a mistake in the case, not a no-op."""
@@ -290,11 +281,11 @@ def _check_callers_policies(case: CaseFile, request: Request, source: str,
     if case.session_policy is not None and not caller.is_session:
         problems.append(Problem(ProblemCode.CASE_MISMATCH, "a session policy applies only to an "
                                 "assumed-role or federated-user session; the principal is "
-                                f"{_A_CALLER[caller.type]}", "/session_policy",
+                                f"{caller.type.with_article}", "/session_policy",
                                 source=source))
     if not caller.is_iam_identity and (case.identity_policies or case.permission_boundary):
         problems.append(Problem(ProblemCode.CASE_MISMATCH,
-                                f"{_A_CALLER[caller.type]} has no identity-based "
+                                f"{caller.type.with_article} has no identity-based "
                                 "policies or permissions boundary",
                                 "/identity_policies" if case.identity_policies
                                 else "/permission_boundary", source=source))

@@ -111,8 +111,8 @@ def _caller_without_identity(facts: Facts) -> Verdict | None:
                        "the resource policy allows this caller, which needs no "
                        "identity-based permission", facts.resource.name,
                        facts.resource.allow_at)
-    return _deny(resource_gate, f"a {facts.caller.type.value.lower()} caller is allowed "
-                 "only by a resource policy that names it, and none does", facts.resource)
+    return _deny(resource_gate, f"{facts.caller.type.with_article} is allowed only by a "
+                 "resource policy that names it, and none does", facts.resource)
 
 
 def _identity_allows(facts: Facts) -> bool:

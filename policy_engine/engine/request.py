@@ -44,6 +44,20 @@ class PrincipalType(StrEnum):
     IDENTITY_PROVIDER = "IdentityProvider"
     ANONYMOUS = "Anonymous"
 
+    @property
+    def with_article(self) -> str:
+        """What the caller is, as a message says it: "an anonymous caller"."""
+        return _WITH_ARTICLE[self]
+
+
+_WITH_ARTICLE = {
+    PrincipalType.USER: "a user", PrincipalType.ROLE_SESSION: "an assumed-role session",
+    PrincipalType.FEDERATED_USER: "a federated-user session",
+    PrincipalType.ROOT: "an account root user", PrincipalType.SERVICE: "a service principal",
+    PrincipalType.IDENTITY_PROVIDER: "an identity provider",
+    PrincipalType.ANONYMOUS: "an anonymous caller",
+}
+
 
 _IAM_IDENTITIES = frozenset({PrincipalType.USER, PrincipalType.ROLE_SESSION,
                              PrincipalType.FEDERATED_USER, PrincipalType.ROOT})

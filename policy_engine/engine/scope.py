@@ -91,8 +91,7 @@ def exemption(slot: Slot, request: Request, policies: PolicySet) -> str:
         case Applicability.RESOURCE_ORGANIZATION:
             return _rcp_exemption(request, policies)
         case Applicability.IAM_CALLER:
-            return f"a {request.principal.type.value.lower()} caller has no identity-based " \
-                "permissions"
+            return f"{request.principal.type.with_article} has no identity-based permissions"
         case Applicability.SESSION_CALLER:
             return "session policies apply only to session principals"
     return ""
