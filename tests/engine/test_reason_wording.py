@@ -12,7 +12,8 @@ from policy_engine.engine.request import PrincipalType
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 READ_ONLY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+     "Resource": "arn:aws:s3:::b/*"}]}
 
 
 @pytest.mark.parametrize(("principal", "phrase"), [
