@@ -121,9 +121,5 @@ def is_service_principal(text: str) -> bool:
     return bool(_SERVICE_PRINCIPAL.fullmatch(text))
 
 
-def account_root_arn(account: str, partition: str = "aws") -> str:
-    return f"arn:{partition}:iam::{account}:root"
-
-
 def _problem(text: str, what: str, source: str, pointer: str) -> Problem:
     return Problem(code="invalid-arn", message=f"`{text}` {what}", pointer=pointer, source=source)

@@ -32,7 +32,30 @@ from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemC
 from policy_engine.request_checks import question_problems, resource_warning
 from policy_engine.shape import compile_shape_check
 
-_DECODER = json.JSONDecoder()
+
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise ValueError("duplicate key")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return number
+
+
+# The request is decoded as strictly as the full path reads a file (no duplicate keys, no
+# NaN or Infinity, no number beyond a float): anything else falls back to the full path,
+# which says where the problem is. The fast path may never accept what the slow one refuses.
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_no_constant,
+                            parse_float=_finite)
 # A line is one case; a case is at most MAX_CASE_BYTES. A longer line (or a stream with no
 # newline at all, such as /dev/zero) is one error, read through without being kept.
 MAX_LINE_BYTES = MAX_CASE_BYTES

@@ -165,8 +165,14 @@ def resource_fits_action(action: CatalogAction, resource: str) -> bool:
     an action with no resource types takes `*` and any ARN is accepted for it)."""
     if resource == "*" or not action.resource_types:
         return True
-    return any(t.name in action.resource_types for t in resource_types_of_arn(resource)
-               if t.service == action.service)
+    # The action's own service lists the types it acts on, with their ARN formats, even
+    # when the ARN is another service's (sts:AssumeRole acts on `arn:aws:iam::…:role/…`).
+    fitting = [t for t in resource_types(action.service) if t.pattern.fullmatch(resource)]
+    if not fitting:
+        return False
+    best = max(t.literal_characters for t in fitting)
+    return any(t.name in action.resource_types for t in fitting
+               if t.literal_characters == best)
 
 
 def resource_type_warning(action_name: str, resource: str) -> str | None:

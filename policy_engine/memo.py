@@ -19,7 +19,6 @@ long), and clearing keeps `get` a plain dict lookup on the evaluator's hot path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -47,7 +46,3 @@ class BoundedMemo(dict[K, V]):
             self.clear()
         self[key] = value
         return value
-
-    def get_or_build(self, key: K, build: Callable[[K], V]) -> V:
-        found = self.get(key)
-        return found if found is not None else self.put(key, build(key))

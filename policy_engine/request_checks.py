@@ -19,7 +19,7 @@ from typing import Any
 from policy_engine import catalog
 from policy_engine.arn import split_arn
 from policy_engine.errors import Problem, ProblemCode, join_pointer
-from policy_engine.global_keys import KeyType
+from policy_engine.global_keys import KeyType, global_key
 from policy_engine.model import values
 
 
@@ -76,6 +76,11 @@ def _value_problem(key: str, _kind: type, value: object) -> str | None:
     # The type is part of the cache key: True == 1, but `true` and `1` differ here.
     spec = catalog.condition_key(key)
     if spec is None or spec.type is KeyType.STRING:
+        return None
+    if spec.type is KeyType.ARN and global_key(key) is None:
+        # The catalogue types some service keys ARN whose values are not ARNs
+        # (ec2:InstancePlatform holds `Windows`): only the global table's ARN keys, read
+        # off AWS's page, are held to it. A refused valid value is worse than a missed typo.
         return None
     parse, expected = _FITS[spec.type]
     if spec.type is KeyType.BOOL and isinstance(value, bool):

@@ -17,7 +17,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "policy_engine"
 MAX_LINES = 600
 
 # The policy language: text -> typed model, its rules and its schemas.
-LANGUAGE = ("model", "parse.py", "source.py", "schema.py")
+LANGUAGE = ("model", "validation", "parse.py", "source.py", "schema.py", "pydantic_errors.py",
+            "policy_errors.py")
 # What the evaluation core may never import.
 FRONT_ENDS = ("policy_engine.cli", "policy_engine.formatters", "policy_engine.analysis",
               "policy_engine.batch", "policy_engine.snapshot", "policy_engine.whatif",

@@ -409,3 +409,21 @@ def test_a_line_that_is_not_utf8_is_its_own_error_line(tmp_path: Path, jobs: int
     assert "Traceback" not in done.stderr
     errors = done.stderr.splitlines()
     assert errors == [f"error: {path}:2: the line is not UTF-8 text (byte 1 cannot be decoded)"]
+
+
+@pytest.mark.parametrize("request_text", [
+    '{"principal": "arn:aws:iam::111122223333:user/x", "principal": "%s", '
+    '"action": "s3:GetObject", "resource": "%s", "resource_account": "111122223333"}',
+    '{"principal": "%s", "action": "s3:GetObject", "resource": "%s", '
+    '"resource_account": "111122223333", "context": {"aws:MultiFactorAuthAge": NaN}}',
+    '{"principal": "%s", "action": "s3:GetObject", "resource": "%s", '
+    '"resource_account": "111122223333", "context": {"aws:MultiFactorAuthAge": 1e999}}',
+])
+def test_the_fast_path_refuses_what_the_full_path_refuses(request_text: str) -> None:
+    """A request that is not strict JSON (a duplicate key, NaN, a number beyond a float) is
+    an error whether or not its policies were seen on an earlier line (issue 12 item 7)."""
+    tail = json.dumps(case())[len('{"request": ') + len(json.dumps(request())):]
+    bad = '{"request": ' + request_text % (JOHN, OBJECT) + tail
+    good = json.dumps(case())
+    items = list(evaluate_lines([good, bad, bad], source="s.jsonl", now=NOW))
+    assert decisions(items) == ["allowed", None, None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from policy_engine import catalog
@@ -57,3 +59,32 @@ def test_find_action_is_case_insensitive_and_exact():
     found = catalog.find_action("S3:getobject")
     assert found is not None and found.full_name == "s3:GetObject"
     assert catalog.find_action("s3:GetObjec") is None
+
+
+def _sample_arn(arn_format: str) -> str:
+    names = {"Partition": "aws", "Account": "111122223333", "Region": "us-east-1"}
+    return re.sub(r"\$\{([^}]*)\}", lambda m: names.get(m.group(1), "name1"), arn_format)
+
+
+def test_no_action_is_warned_about_a_resource_of_its_own_type():
+    """Every action with resource types, on an ARN built from its first type's format in
+    the service authorization reference, fits (no false warning anywhere)."""
+    wrong = []
+    for service in catalog.service_prefixes():
+        types = {t.name: t for t in catalog.resource_types(service)}
+        for action in catalog.actions_of(service):
+            own = types.get(action.resource_types[0]) if action.resource_types else None
+            if own is None:
+                continue
+            arn = _sample_arn(own.arn_format)
+            if catalog.resource_type_warning(action.full_name, arn) is not None:
+                wrong.append((action.full_name, arn))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("action", ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity",
+                                    "sts:AssumeRoleWithSAML", "sts:TagSession"])
+def test_sts_actions_act_on_iam_role_arns(action):
+    """The service authorization reference lists `role` (an `arn:…:iam::…:role/…` ARN)
+    among the resource types of STS's role actions."""
+    assert catalog.resource_type_warning(action, "arn:aws:iam::111122223333:role/app") is None

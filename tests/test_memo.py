@@ -31,19 +31,6 @@ def test_putting_a_known_key_again_in_a_full_memo_also_empties_it() -> None:
     assert len(memo) == 1 and memo.get(2) == 3
 
 
-def test_get_or_build_builds_once() -> None:
-    memo: BoundedMemo[str, str] = BoundedMemo(8)
-    built: list[str] = []
-
-    def build(key: str) -> str:
-        built.append(key)
-        return key.upper()
-
-    assert memo.get_or_build("x", build) == "X"
-    assert memo.get_or_build("x", build) == "X"
-    assert built == ["x"]
-
-
 def test_a_memo_holds_at_least_one_entry() -> None:
     with pytest.raises(ValueError):
         BoundedMemo(0)

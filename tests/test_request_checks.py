@@ -213,3 +213,15 @@ def test_ask_notes_a_resource_the_action_does_not_act_on():
     assert done.returncode == 0, done.stderr
     notes = json.loads(done.stdout)["explanation"]["notes"]
     assert any("is not a resource `s3:GetObject` acts on" in note for note in notes)
+
+
+def test_a_service_key_the_catalogue_types_as_arn_takes_any_text(tmp_path: Path):
+    """ec2:InstancePlatform holds platform names (`Windows`) though the catalogue types it
+    ARN: only the global keys' ARN type, from AWS's page, is enforced."""
+    done = _simulate(tmp_path, _case(action="ec2:RunInstances",
+                                     resource=f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*",
+                                     context={"ec2:InstancePlatform": "Windows"},
+                                     policy={"Version": "2012-10-17", "Statement": [
+                                         {"Effect": "Allow", "Action": "ec2:*",
+                                          "Resource": "*"}]}))
+    assert done.returncode == 0, done.stderr

@@ -61,6 +61,9 @@ class Caller:
     # For a caller outside the snapshot, what an Allow for it depends on ("account X
     # allows it"): its own account's policies are unknown and assumed to allow.
     allowed_if: str | None = None
+    # The ARN of a permissions boundary the snapshot lacks: it stands in as allowing
+    # nothing, but a Deny in it could still refuse what a resource policy grants.
+    missing_boundary: str | None = None
 
     @property
     def is_outside(self) -> bool:
@@ -285,11 +288,12 @@ class Resolver:
                          for m in snapshot.managed_policies_of(owner)]  # type: ignore[arg-type]
         notes: list[str] = []
         boundary: CompiledPolicy | None = None
+        missing_boundary: str | None = None
         if entity.permissions_boundary is not None:
             found = snapshot.boundary_of(entity)
             if found is None:
                 # Leaving it out would over-state access; a Deny would invent one.
-                arn = entity.permissions_boundary.arn
+                arn = missing_boundary = entity.permissions_boundary.arn
                 boundary = self.missing_policy(arn)
                 notes.append(f"the permissions boundary {arn} is not in the snapshot: it is "
                              "treated as allowing nothing, so what it would have to allow "
@@ -314,7 +318,7 @@ class Resolver:
                 context["aws:userid"] = entity.user_id
             display = f"{entity.account}:user/{entity.name}"
         return Caller(request_principal, display, entity, entity.account, tuple(identity),
-                      boundary, context, tuple(notes))
+                      boundary, context, tuple(notes), missing_boundary=missing_boundary)
 
     def _resource_context(self, account: str | None) -> dict[str, object]:
         return self._org_context(account, "Resource")
@@ -433,6 +437,12 @@ class Resolver:
         result = evaluate(self.request(caller, action, target, context),
                           self.policy_set(caller, target))
         notes = caller.notes + target.notes
+        if caller.missing_boundary is not None and result.allowed:
+            # An explicit Deny in a boundary overrides any Allow, even a resource policy's
+            # that names the caller (access_policies_boundaries.html), and this one is
+            # unknown: the Allow holds only if it has none that matches.
+            notes += (f"allowed only if the permissions boundary {caller.missing_boundary}, "
+                      "missing from the snapshot, has no Deny that matches the request",)
         if not notes:
             return result
         verdict = replace(result.verdict, notes=result.verdict.notes + notes)

@@ -58,10 +58,6 @@ class CompiledPolicy:
     _pools: Mapping[str, tuple[CompiledStatement, ...]] = field(repr=False, compare=False)
     _any_service: tuple[CompiledStatement, ...] = field(repr=False, compare=False)
 
-    @property
-    def has_principal_elements(self) -> bool:
-        return any(s.principals is not None for s in self.statements)
-
     def statements_for(self, action_lower: str) -> tuple[CompiledStatement, ...]:
         """Statements whose Action/NotAction element matches the action (not memoised
         here: see `engine.evaluate.candidates`)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -75,7 +74,3 @@ def render_table(results: list[tuple[str, EvaluationResult]]) -> Table:
                        Text(verdict.decision.value, style=DECISION_STYLE[verdict.decision]),
                        verdict.gate.value)
     return table
-
-
-def render_group(parts: list[Tree | Table]) -> Group:
-    return Group(*parts)

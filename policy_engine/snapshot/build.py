@@ -172,7 +172,9 @@ def _missing_warning(what: str, account: str, target: str, users: list[tuple[str
                    f"(was the output filtered without {fix}?); ")
         if what == "boundary":
             message += ("the boundary is treated as one that allows nothing: what it "
-                        "would have to allow is implicitly denied")
+                        "would have to allow is implicitly denied, and an Allow that does "
+                        "not need it (a resource policy naming the caller) is noted as "
+                        "holding only if the boundary has no matching Deny")
             code = "missing-boundary"
         else:
             message += "its permissions are left out"

@@ -20,7 +20,7 @@ from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
 from policy_engine.files import FileReadError, read_bounded
 from policy_engine.pydantic_errors import problems_from_validation_error
 from policy_engine.snapshot.authorization_details import AUTHORIZATION_DETAILS_KEYS
-from policy_engine.snapshot.messages import ProblemLog
+from policy_engine.snapshot.messages import ProblemLog, SnapshotError
 from policy_engine.snapshot.model import Origin
 from policy_engine.snapshot.snapshot_file import PATTERN_WORDS
 from policy_engine.source import (
@@ -49,8 +49,14 @@ MAX_BYTES_VARIABLE: Final = "POLICY_ENGINE_MAX_SNAPSHOT_BYTES"
 
 def max_snapshot_bytes() -> int:
     """The size bound for one snapshot file: the environment's setting, else the default."""
-    configured = os.environ.get(MAX_BYTES_VARIABLE, "")
-    return int(configured) if configured.isdigit() else DEFAULT_MAX_SNAPSHOT_BYTES
+    configured = os.environ.get(MAX_BYTES_VARIABLE, "").strip()
+    if not configured:
+        return DEFAULT_MAX_SNAPSHOT_BYTES
+    if not configured.isdigit() or int(configured) == 0:
+        raise SnapshotError(Problem(
+            ProblemCode.USAGE, f"{MAX_BYTES_VARIABLE} is `{configured}`: give a number of "
+            f"bytes, such as {DEFAULT_MAX_SNAPSHOT_BYTES}", source="environment"))
+    return int(configured)
 MAX_FILE_CHARS: Final = 1 << 31
 
 # Problems about a key itself (rather than its value) point at the key's line and column.

@@ -49,10 +49,6 @@ class PrincipalRef:
     session_name: str | None = None
 
     @property
-    def is_anonymous(self) -> bool:
-        return self.kind == "anonymous"
-
-    @property
     def session_in_text(self) -> bool:
         """True when the session is part of the ARN itself (assumed-role, federated-user)."""
         return self.kind == "arn" and (":assumed-role/" in self.text

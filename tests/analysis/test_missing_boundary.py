@@ -124,3 +124,9 @@ def test_missing_boundary_does_not_limit_a_direct_user_grant(snapshot: Path) -> 
     body = json.loads(done.stdout)
     assert body["decision"] == "allowed"
     assert body["explanation"]["decided_by"] == "resource-policy"
+    # The unknown boundary could still hold a matching Deny, which overrides this Allow
+    # (access_policies_boundaries.html: an explicit deny in any of these policies
+    # overrides the allow), so the answer says what it rests on.
+    notes = body["explanation"]["notes"]
+    assert any(note.startswith(f"allowed only if the permissions boundary {BOUNDARY}, "
+                               "missing from the snapshot, has no Deny") for note in notes)

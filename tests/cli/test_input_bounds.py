@@ -83,3 +83,10 @@ def test_an_overlong_batch_line_is_its_own_error(tmp_path: Path, jobs: str):
         [None, "invalid case", None]
     assert done.stderr.strip() == (f"error: {path}:2: the line is 17,825,808 bytes long; a "
                                    "case is at most 16,777,216")
+
+
+@pytest.mark.parametrize("value", ["1G", "-1", "abc", "0"])
+def test_a_bad_snapshot_size_setting_is_an_error(value: str):
+    done = _run("who-can", "s3:GetObject", "*", "--env", str(EXAMPLE / "snapshot.yaml"),
+                env={"POLICY_ENGINE_MAX_SNAPSHOT_BYTES": value})
+    _one_error(done, f"POLICY_ENGINE_MAX_SNAPSHOT_BYTES is `{value}`: give a number of bytes")

@@ -76,3 +76,47 @@ def test_a_set_keeps_one_evaluator() -> None:
     evaluate(_request(*REQUESTS[0]), policies)
     assert evaluator_for(policies) is evaluator_for(policies)
     assert evaluator_for(policies).policies is policies
+
+
+def test_a_set_asked_again_and_again_decides_as_a_fresh_set() -> None:
+    """Memos start once a plan's key has been met several times: ask one shared set every
+    request ten times over, with contexts that change what conditions and variables
+    answer, and compare each verdict with that of a set compiled for the request alone."""
+    identity = _document(
+        {"Effect": "Allow", "Action": "s3:*",
+         "Resource": "arn:aws:s3:::bucket/${aws:username}/*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+        {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bucket/drop/*"},
+        {"Effect": "Deny", "NotAction": "s3:*", "NotResource": "arn:aws:ec2:*:*:instance/*"},
+    )
+    requests = (*REQUESTS, ("s3:PutObject", "arn:aws:s3:::bucket/drop/x"),
+                ("s3:PutObject", "arn:aws:s3:::bucket/keep/x"),
+                ("ec2:RunInstances", f"arn:aws:ec2:us-east-1:{A}:instance/i-1"),
+                ("ec2:RunInstances", f"arn:aws:ec2:us-east-1:{A}:volume/v-1"))
+    everything = _document({"Effect": "Allow", "Action": "*", "Resource": "*"})
+
+    def fresh() -> PolicySet:
+        return compile_policy_set(identity=[("home", identity)],
+                                  scps=[[("FullAWSAccess", everything)]])
+
+    shared = fresh()
+    users = ("alice", "bob")
+    ips = ("10.1.2.3", "192.0.2.1")
+    tls = (True, False)
+    asked = 0
+    for _ in range(10):
+        for user in users:
+            for ip in ips:
+                for secure in tls:
+                    for action, resource in requests:
+                        request = make_request(
+                            f"arn:aws:iam::{A}:user/{user}", action, resource,
+                            resource_account=A, now=NOW,
+                            context={"aws:SourceIp": ip, "aws:SecureTransport": secure})
+                        assert evaluate(request, shared).verdict == \
+                            evaluate(request, fresh()).verdict
+                        asked += 1
+    assert asked == 640
