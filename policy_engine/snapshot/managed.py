@@ -14,9 +14,10 @@ from policy_engine.arn import arn_account, arn_segments
 from policy_engine.errors import PolicyValidationError
 from policy_engine.model.kinds import DEFAULT_QUOTAS, PolicyKind, Quotas
 from policy_engine.parse import parse_policy
+from policy_engine.pydantic_errors import words as word_list
 from policy_engine.snapshot.authorization_details import ManagedPolicyDetail
 from policy_engine.snapshot.documents import PolicyDocuments
-from policy_engine.snapshot.messages import SnapshotError, word_list
+from policy_engine.snapshot.messages import SnapshotError
 from policy_engine.snapshot.model import ManagedPolicy, ManagedPolicyVersion, SnapshotPolicy
 from policy_engine.snapshot.read import Input
 

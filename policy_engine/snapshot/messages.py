@@ -6,13 +6,12 @@ reported together; `raise_problems` ends a pass when any were found.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from policy_engine.errors import PolicyEngineError, Problem
 from policy_engine.snapshot.model import Origin
 
-__all__ = ["ProblemLog", "SnapshotError", "conflict", "word_list"]
+__all__ = ["ProblemLog", "SnapshotError", "conflict"]
 
 
 class SnapshotError(PolicyEngineError):
@@ -51,10 +50,3 @@ def conflict(message: str, origin: Origin) -> Problem:
     return Problem("conflicting-duplicate", message, origin.pointer, origin.line, origin.column,
                    origin.source)
 
-
-def word_list(items: Sequence[str]) -> str:
-    """`a`, `b` and `c`."""
-    quoted = [f"`{item}`" for item in items]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]

@@ -18,9 +18,9 @@ from typing import Final
 from policy_engine.errors import escape_pointer_token
 from policy_engine.model.kinds import DEFAULT_QUOTAS, PolicyKind
 from policy_engine.parse import parse_policy
+from policy_engine.pydantic_errors import words as word_list
 from policy_engine.snapshot.documents import PolicyDocuments
 from policy_engine.snapshot.merge import OrgPart
-from policy_engine.snapshot.messages import word_list
 from policy_engine.snapshot.model import (
     BUILT_IN,
     Account,
