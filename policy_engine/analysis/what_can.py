@@ -14,6 +14,7 @@ from policy_engine.engine.compiler import PolicySet
 from policy_engine.engine.evaluate import evaluate_verdict
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Verdict
+from policy_engine.engine.service_rules import RULES
 from policy_engine.whatif import PrincipalRef
 
 
@@ -70,9 +71,16 @@ def what_can(resolver: Resolver, principal: PrincipalRef | str, resource: str = 
         if is_uniform_for_service(policy_set, prefix):
             # Every statement treats every action of this service alike, and nothing else in
             # the decision reads the action's name: one evaluation answers for all of them.
-            verdict = evaluate_verdict(base.with_action(service_actions[0].full_name),
-                                       policy_set)
-            verdicts = [(action, verdict) for action in service_actions]
+            # Actions with service rules are asked on their own (a rule reads the name);
+            # one evaluation of an action without rules answers for the rest.
+            plain = [a for a in service_actions if a.full_name.lower() not in RULES]
+            shared = evaluate_verdict(base.with_action(plain[0].full_name), policy_set) \
+                if plain else None
+            verdicts = [(action, evaluate_verdict(base.with_action(action.full_name),
+                                                  policy_set)
+                         if shared is None or action.full_name.lower() in RULES
+                         else shared)
+                        for action in service_actions]
         else:
             verdicts = [(action, evaluate_verdict(base.with_action(action.full_name),
                                                   policy_set))

@@ -21,12 +21,12 @@ Order (first final answer wins):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from policy_engine.engine.match_principal import PrincipalVia
 from policy_engine.engine.request import PrincipalType, RequestPrincipal
-from policy_engine.engine.result import Decision, Gate, Verdict
+from policy_engine.engine.result import Decision, Gate, RuleCitation, Verdict
 from policy_engine.engine.slots import Slot
 
 
@@ -63,6 +63,10 @@ class Facts:
     kms_cross_account_blocked: bool
 
 
+_KMS_CROSS_ACCOUNT = RuleCitation(
+    "kms-operation-not-cross-account",
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html")
+
 _RESOURCE_GATE = {Slot.KEY: Gate.KEY_POLICY, Slot.TRUST: Gate.TRUST_POLICY,
                   Slot.RESOURCE: Gate.RESOURCE_POLICY}
 
@@ -96,8 +100,9 @@ def _organization_gate(levels: tuple[tuple[PolicyScan, ...], ...] | None, gate: 
 
 def _kms_cross_account(facts: Facts) -> Verdict | None:
     if facts.kms_cross_account_blocked:
-        return _deny(Gate.SERVICE_RULE, "this KMS operation cannot be used with a key in "
-                     "another account, whatever the policies allow")
+        return replace(_deny(Gate.SERVICE_RULE, "this KMS operation cannot be used with a "
+                             "key in another account, whatever the policies allow"),
+                       service_rule=_KMS_CROSS_ACCOUNT)
     return None
 
 

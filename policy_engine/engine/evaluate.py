@@ -9,7 +9,7 @@ which owns every memo of an evaluation; `explain.py` builds the traces.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, Layout, PolicySet
@@ -22,6 +22,7 @@ from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResource
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
 from policy_engine.engine.scope import included, rcp_applies, scp_applies
+from policy_engine.engine.service_rules import RULES, apply_rules
 from policy_engine.engine.services import is_kms_cross_account_blocked
 from policy_engine.engine.slots import Slot
 from policy_engine.memo import BoundedMemo
@@ -94,7 +95,21 @@ class Evaluator:
         return EvaluationResult(self.verdict(request), request, self.policies)
 
     def verdict(self, request: Request) -> Verdict:
+        """The policies' verdict, then the service rules of the action (most actions have
+        none: one dict lookup)."""
         facts = self.facts(request)
+        verdict = facts if isinstance(facts, Verdict) else decide(facts)
+        rules = RULES.get(request.action_lower)
+        if rules is None:
+            return verdict
+        return apply_rules(rules, request, verdict,
+                           lambda: self._without_resource_policy(request))
+
+    def _without_resource_policy(self, request: Request) -> Verdict:
+        """The policies' verdict (no service rules) with the set's resource policy left
+        out: rare (the S3 bucket-owner rule), so a fresh set and evaluator each time."""
+        evaluator = Evaluator(replace(self.policies, resource_policy=None))
+        facts = evaluator.facts(request)
         return facts if isinstance(facts, Verdict) else decide(facts)
 
     def facts(self, request: Request) -> Facts | Verdict:

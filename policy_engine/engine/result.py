@@ -91,6 +91,17 @@ class PolicyTrace:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleCitation:
+    """A service rule that decided a request (`engine.service_rules`) and its AWS page."""
+
+    name: str
+    doc: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "doc": self.doc}
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """The outcome of the decision table: what was decided, by which gate, and why."""
 
@@ -100,6 +111,7 @@ class Verdict:
     deciding_policy: str | None = None
     deciding_statement: int | None = None
     notes: tuple[str, ...] = ()
+    service_rule: RuleCitation | None = None  # set when the gate is SERVICE_RULE
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,7 @@ class Explanation:
     derived_keys: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "decided_by": self.verdict.gate.value,
             "reason": self.verdict.reason,
             "deciding_policy": self.verdict.deciding_policy,
@@ -120,3 +132,6 @@ class Explanation:
             "derived_context_keys": list(self.derived_keys),
             "policies": [p.to_dict() for p in self.policies],
         }
+        if self.verdict.service_rule is not None:  # only then: other outputs stay as they were
+            out["service_rule"] = self.verdict.service_rule.to_dict()
+        return out

@@ -25,9 +25,11 @@ def render_brief(result: EvaluationResult) -> str:
 @lru_cache(maxsize=4096)
 def _brief(verdict: Verdict) -> str:
     # Verdicts repeat across a batch; each distinct one is rendered once.
-    return json.dumps({
-        "decision": verdict.decision.value,
-        "explanation": {"decided_by": verdict.gate.value, "reason": verdict.reason,
-                        "deciding_policy": verdict.deciding_policy,
-                        "deciding_statement": verdict.deciding_statement},
-    }, separators=(",", ":"))
+    explanation: dict[str, object] = {
+        "decided_by": verdict.gate.value, "reason": verdict.reason,
+        "deciding_policy": verdict.deciding_policy,
+        "deciding_statement": verdict.deciding_statement}
+    if verdict.service_rule is not None:
+        explanation["service_rule"] = verdict.service_rule.to_dict()
+    return json.dumps({"decision": verdict.decision.value, "explanation": explanation},
+                      separators=(",", ":"))

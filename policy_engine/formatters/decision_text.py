@@ -24,6 +24,9 @@ def render(result: EvaluationResult, *, title: str | None = None) -> Tree:
     heading.append(f"{request['principal']} → {request['action']} on {request['resource']}\n")
     heading.append(verdict.decision.value, style=DECISION_STYLE[verdict.decision])
     heading.append(f"  decided by {verdict.gate.value}: {verdict.reason}")
+    if verdict.service_rule is not None:
+        heading.append(f"\n  service rule {verdict.service_rule.name}: "
+                       f"{verdict.service_rule.doc}")
     tree = Tree(heading)
     for policy in explanation.policies:
         tree.add(_policy_node(policy, verdict.deciding_policy, verdict.deciding_statement))
