@@ -58,8 +58,8 @@ class Evaluator:
     """
 
     __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
-                 "_silent", "_statement_memos", "layout", "management_account", "rcps",
-                 "scps")
+                 "_silent", "_statement_memos", "_unbound", "layout", "management_account",
+                 "rcps", "scps")
 
     def __init__(self, policies: PolicySet, *, owned_by_set: bool = False) -> None:
         # The set's own evaluator (`evaluator_for`) refers to its set weakly: a strong
@@ -83,6 +83,8 @@ class Evaluator:
         self._denies: BoundedMemo[tuple[int, int, Slot], Verdict] | None = None
         # The scan of a policy with nothing to say about a request, one per placement.
         self._silent = tuple([silent_scan(p.policy.name) for p in placements])
+        # The evaluator of this set without its resource policy (`_without_resource_policy`).
+        self._unbound: Evaluator | None = None
 
     @property
     def policies(self) -> PolicySet:
@@ -102,13 +104,14 @@ class Evaluator:
         rules = RULES.get(request.action_lower)
         if rules is None:
             return verdict
-        return apply_rules(rules, request, verdict,
-                           lambda: self._without_resource_policy(request))
+        return apply_rules(rules, request, verdict, self._without_resource_policy)
 
     def _without_resource_policy(self, request: Request) -> Verdict:
         """The policies' verdict (no service rules) with the set's resource policy left
-        out: rare (the S3 bucket-owner rule), so a fresh set and evaluator each time."""
-        evaluator = Evaluator(replace(self.policies, resource_policy=None))
+        out (the S3 bucket-owner rule); that set's evaluator is made once."""
+        evaluator = self._unbound
+        if evaluator is None:
+            evaluator = self._unbound = Evaluator(replace(self.policies, resource_policy=None))
         facts = evaluator.facts(request)
         return facts if isinstance(facts, Verdict) else decide(facts)
 

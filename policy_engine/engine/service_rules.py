@@ -19,6 +19,7 @@ from enum import Enum
 
 from policy_engine.engine.request import SERVICE_LINKED_ROLE_PATH, PrincipalType, Request
 from policy_engine.engine.result import Decision, Gate, RuleCitation, Verdict
+from policy_engine.memo import BoundedMemo
 
 
 class Outcome(Enum):
@@ -29,7 +30,7 @@ class Outcome(Enum):
     OWNER_ROOT = "owner-root"  # the bucket policy does not bind the bucket owner's root
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one object per rule: hashed by identity
 class ServiceRule:
     name: str
     doc: str
@@ -245,34 +246,49 @@ ALL_RULES: tuple[ServiceRule, ...] = tuple(dict.fromkeys(rule for _, rule in _TA
 
 
 def rule_for(request: Request, rules: tuple[ServiceRule, ...]) -> ServiceRule | None:
-    return next((rule for rule in rules if rule.holds(request)), None)
+    """The first of the action's rules that covers the request."""
+    for rule in rules:
+        if rule.holds(request):
+            return rule
+    return None
 
 
 def apply_rules(rules: tuple[ServiceRule, ...], request: Request, verdict: Verdict,
-                without_resource_policy: Callable[[], Verdict]) -> Verdict:
+                without_resource_policy: Callable[[Request], Verdict]) -> Verdict:
     """The final verdict: the policies' `verdict` as the first rule that covers the
     request changes it. `without_resource_policy` evaluates the request again with the
     resource policy left out (the OWNER_ROOT rule)."""
     rule = rule_for(request, rules)
     if rule is None:
         return verdict
-    if rule.outcome is Outcome.ALLOW:
-        return Verdict(Decision.ALLOWED, Gate.SERVICE_RULE, rule.reason,
-                       notes=_policies_said(verdict), service_rule=rule.citation)
-    if rule.outcome is Outcome.REFUSE:
-        if verdict.decision is Decision.EXPLICIT_DENY:
-            return replace(verdict, notes=(*verdict.notes, f"the service would refuse the "
-                                           f"request anyway ({rule.name}: {rule.doc})"))
-        return Verdict(Decision.IMPLICIT_DENY, Gate.SERVICE_RULE, rule.reason,
-                       notes=_policies_said(verdict), service_rule=rule.citation)
-    # OWNER_ROOT: only the bucket policy loses its hold; SCPs and RCPs still apply.
-    if verdict.decision is Decision.ALLOWED:
-        return verdict
-    unbound = without_resource_policy()
-    if unbound.decision is not Decision.ALLOWED:
-        return unbound
-    return Verdict(Decision.ALLOWED, Gate.SERVICE_RULE, rule.reason,
-                   notes=_policies_said(verdict), service_rule=rule.citation)
+    if rule.outcome is Outcome.OWNER_ROOT:
+        # Only the bucket policy loses its hold; SCPs and RCPs still apply.
+        if verdict.decision is Decision.ALLOWED:
+            return verdict
+        unbound = without_resource_policy(request)
+        if unbound.decision is not Decision.ALLOWED:
+            return unbound
+    # Memoised by identity (the evaluator reuses its verdict objects): hashing a verdict
+    # by value would cost more than building the new one. The entry keeps `verdict`
+    # alive, so its id cannot be reused while the entry stands.
+    key = (rule, id(verdict))
+    found = _RULED.get(key)
+    if found is not None and found[0] is verdict:
+        return found[1]
+    return _RULED.put(key, (verdict, ruled(rule, verdict)))[1]
+
+
+_RULED: BoundedMemo[tuple[ServiceRule, int], tuple[Verdict, Verdict]] = BoundedMemo(4096)
+
+
+def ruled(rule: ServiceRule, verdict: Verdict) -> Verdict:
+    """What `rule` makes of the policies' `verdict` (a pure function of the two)."""
+    if rule.outcome is Outcome.REFUSE and verdict.decision is Decision.EXPLICIT_DENY:
+        return replace(verdict, notes=(*verdict.notes, f"the service would refuse the "
+                                       f"request anyway ({rule.name}: {rule.doc})"))
+    decision = Decision.IMPLICIT_DENY if rule.outcome is Outcome.REFUSE else Decision.ALLOWED
+    return Verdict(decision, Gate.SERVICE_RULE, rule.reason, notes=_policies_said(verdict),
+                   service_rule=rule.citation)
 
 
 def _policies_said(verdict: Verdict) -> tuple[str, ...]:
