@@ -292,7 +292,5 @@ def ruled(rule: ServiceRule, verdict: Verdict) -> Verdict:
 
 
 def _policies_said(verdict: Verdict) -> tuple[str, ...]:
-    if verdict.decision is Decision.ALLOWED:
-        return (*verdict.notes, "the policies allow the request too")
     return (*verdict.notes, f"the policies alone give {verdict.decision.value}: "
             f"{verdict.reason}")
