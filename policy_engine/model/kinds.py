@@ -45,6 +45,7 @@ class PolicyKind(StrEnum):
     SCP = "scp"
     RCP = "rcp"
     VPC_ENDPOINT = "vpc-endpoint"
+    AWS_MANAGED = "aws-managed"  # an AWS managed policy (`arn:aws:iam::aws:policy/…`)
 
 
 class Family(StrEnum):
@@ -109,6 +110,10 @@ class Quotas:
     ecr_repository_policy: int = 10_240  # AmazonECR API_SetRepositoryPolicy policyText
     vpc_endpoint_policy: int = 20_480  # vpc/latest/privatelink/vpc-endpoints-access.html
     resource_policy: int = 20_480  # generic resource policy: the common 20 KB service limit
+    # AWS managed policies: no customer managed quota applies (AWS writes them, and many
+    # exceed 6,144); the bound is the API's PolicyVersion `Document` length, 131,072
+    # characters (IAM/latest/APIReference/API_PolicyVersion.html).
+    aws_managed_policy: int = 131_072
     # Counts (SQSDeveloperGuide/quotas-policies.html; SNS policy quotas table).
     sqs_statements: int = 20
     sqs_actions_per_statement: int = 7
@@ -198,8 +203,11 @@ class KindRules:
     canonical_user: bool = False
     principal_star_only: bool = False  # RCP: Principal must be "*"
     bare_star_action: bool = True  # RCP: a lone "*" action is not allowed
-    resource_star_only: bool = False  # KMS: Resource is "*" (this key)
     counts: tuple[CountRule, ...] = ()
+    # Documents AWS has stored (AWS managed policies; snapshot documents, set by the
+    # parser): strings outside the grammar that AWS evidently accepted load with a
+    # warning (`policy_engine.model.oddities`) instead of being refused.
+    stored: bool = False
 
     @property
     def principal_allowed(self) -> bool:
@@ -296,17 +304,17 @@ _RULES: tuple[KindRules, ...] = (
               "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html",
               resource=Presence.OPTIONAL),
     # Trust policies: Principal required, NotPrincipal not allowed (notprincipal page);
-    # AWS's examples omit Resource (AWS-EVALUATION-SPEC R5.7 [I]).
+    # AWS's examples omit Resource (AWS-EVALUATION-SPEC R5.7 [I]). A trust policy is a
+    # resource-based policy, for which the grammar allows `Id`; no page refuses it here.
     _resource(PolicyKind.TRUST, "role trust policy",
               SizeRule("trust_policy", _NW, _IAM_QUOTAS),
               IAM_UG + "reference_policies_elements_notprincipal.html",
               not_principal=Presence.FORBIDDEN, resource=Presence.OPTIONAL,
-              policy_id=Presence.FORBIDDEN, sid=SidRule.ALPHANUMERIC),
+              sid=SidRule.ALPHANUMERIC),
     _resource(PolicyKind.KMS_KEY, "KMS key policy",
               SizeRule("kms_key_policy", SizeCount.BYTES,
                        "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"),
-              "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-              resource_star_only=True),
+              "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"),
     KindRules(
         kind=PolicyKind.SCP, title="service control policy", family=Family.ORGANIZATION,
         principal=Presence.FORBIDDEN, not_principal=Presence.FORBIDDEN,
@@ -328,6 +336,13 @@ _RULES: tuple[KindRules, ...] = (
               SizeRule("vpc_endpoint_policy", SizeCount.CHARACTERS,
                        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
               "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
+    # The identity-policy grammar; no customer quota (see `Quotas.aws_managed_policy`);
+    # stored by AWS, so the oddities of its earlier versions load with a warning.
+    replace(_identity(PolicyKind.AWS_MANAGED, "AWS managed policy",
+                      SizeRule("aws_managed_policy", SizeCount.CHARACTERS,
+                               "https://docs.aws.amazon.com/IAM/latest/APIReference/"
+                               "API_PolicyVersion.html"),
+                      IAM_UG + "access_policies_managed-vs-inline.html"), stored=True),
 )
 
 KIND_RULES: Final = MappingProxyType({rules.kind: rules for rules in _RULES})

@@ -59,7 +59,7 @@ def test_every_kind_has_rules_and_the_documented_names() -> None:
         "identity", "inline-user", "inline-group", "inline-role", "boundary", "session",
         "resource", "s3-bucket", "sqs-queue", "sns-topic", "lambda-function", "lambda-layer",
         "secretsmanager-secret", "ecr-repository", "trust", "kms-key", "scp", "rcp",
-        "vpc-endpoint"]
+        "vpc-endpoint", "aws-managed"]
     for rules in KIND_RULES.values():
         assert rules.docs and all(doc.startswith("https://docs.aws.amazon.com/")
                                   for doc in (*rules.docs, rules.size.doc))
@@ -153,18 +153,17 @@ def test_trust_and_ecr_policies_may_omit_resource_others_may_not() -> None:
             assert found == [("missing-element", "/Statement/0/Resource")], kind
 
 
-def test_kms_key_policy_resource_is_star() -> None:
+def test_kms_key_policy_resource_may_be_the_keys_arn() -> None:
     """"In a key policy, the value of the Resource element is "*", which means "this KMS
-    key"".
+    key"" – the page says what the value is, and documents no refusal of the key's own
+    ARN, so such a key policy is accepted and evaluated as written (issue 11).
     https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
     """
     arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    assert codes(minimal_policy(PolicyKind.KMS_KEY, Resource=arn), PolicyKind.KMS_KEY) == [
-        ("kind-restriction", "/Statement/0/Resource")]
+    assert codes(minimal_policy(PolicyKind.KMS_KEY, Resource=arn), PolicyKind.KMS_KEY) == []
 
 
-@pytest.mark.parametrize("kind", [*IDENTITY_KINDS, PolicyKind.TRUST, PolicyKind.SCP,
-                                  PolicyKind.RCP])
+@pytest.mark.parametrize("kind", [*IDENTITY_KINDS, PolicyKind.SCP, PolicyKind.RCP])
 def test_id_is_not_allowed_outside_resource_policies(kind: PolicyKind) -> None:
     """Grammar notes: the policy_id_block is allowed in resource-based policies but not in
     identity-based policies (the SCP and RCP element tables have no Id either).
@@ -175,12 +174,12 @@ def test_id_is_not_allowed_outside_resource_policies(kind: PolicyKind) -> None:
 
 
 def test_id_is_allowed_in_resource_policies() -> None:
-    """SQS and SNS use the policy Id.
+    """SQS and SNS use the policy Id; a role trust policy is a resource-based policy too,
+    and no page refuses Id in one (issue 11).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_id.html
     """
     for kind in RESOURCE_KINDS:
-        if kind is not PolicyKind.TRUST:
-            assert codes({"Id": "Policy1", **minimal_policy(kind)}, kind) == [], kind
+        assert codes({"Id": "Policy1", **minimal_policy(kind)}, kind) == [], kind
 
 
 # ------------------------------------------------------------------ SCP and RCP rules
