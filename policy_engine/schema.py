@@ -342,9 +342,8 @@ def _build(kind: PolicyKind) -> dict[str, Any]:
         "$schema": DIALECT,
         "$id": f"{SCHEMA_ID_BASE}{kind.value}.json",
         "title": f"AWS {rules.title}",
-        "description": (f"A {rules.title} as AWS accepts it ({kind.value}). Size quota: "
-                        f"{rules.size.quota.replace('_', ' ')} ({rules.size.count.value}), "
-                        f"checked by `policy-engine validate`. See {', '.join(rules.docs)}"),
+        "description": (f"A {rules.title} as AWS accepts it ({kind.value}). {_size(rules)}"
+                        f"See {', '.join(rules.docs)}"),
         "type": "object",
         "properties": properties,
         "required": required,
@@ -360,6 +359,13 @@ def _build(kind: PolicyKind) -> dict[str, Any]:
             "AnyPrincipal": {"anyOf": [{"const": "*"}, {"$ref": "#/$defs/PrincipalBlock"}]},
         },
     }
+
+
+def _size(rules: KindRules) -> str:
+    if rules.size is None:
+        return "No size quota. "
+    return (f"Size quota: {rules.size.quota.replace('_', ' ')} ({rules.size.count.value}), "
+            "checked by `policy-engine validate`. ")
 
 
 def _require_same_names(properties: dict[str, Any], names: tuple[str, ...], model: str) -> None:

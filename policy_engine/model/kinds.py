@@ -110,10 +110,6 @@ class Quotas:
     ecr_repository_policy: int = 10_240  # AmazonECR API_SetRepositoryPolicy policyText
     vpc_endpoint_policy: int = 20_480  # vpc/latest/privatelink/vpc-endpoints-access.html
     resource_policy: int = 20_480  # generic resource policy: the common 20 KB service limit
-    # AWS managed policies: no customer managed quota applies (AWS writes them, and many
-    # exceed 6,144); the bound is the API's PolicyVersion `Document` length, 131,072
-    # characters (IAM/latest/APIReference/API_PolicyVersion.html).
-    aws_managed_policy: int = 131_072
     # Counts (SQSDeveloperGuide/quotas-policies.html; SNS policy quotas table).
     sqs_statements: int = 20
     sqs_actions_per_statement: int = 7
@@ -196,7 +192,7 @@ class KindRules:
     version: Presence  # REQUIRED: Version must be present and be 2012-10-17
     effects: frozenset[str]
     sid: SidRule
-    size: SizeRule
+    size: SizeRule | None  # None: AWS documents no size quota for the kind
     docs: tuple[str, ...]
     not_action: bool = True
     not_resource: bool = True
@@ -214,7 +210,7 @@ class KindRules:
         return self.principal is not Presence.FORBIDDEN
 
 
-def _identity(kind: PolicyKind, title: str, size: SizeRule, doc: str) -> KindRules:
+def _identity(kind: PolicyKind, title: str, size: SizeRule | None, doc: str) -> KindRules:
     """Identity-side IAM policies: no Principal, no NotPrincipal, no Id (grammar notes)."""
     return KindRules(
         kind=kind, title=title, family=Family.IDENTITY,
@@ -336,12 +332,12 @@ _RULES: tuple[KindRules, ...] = (
               SizeRule("vpc_endpoint_policy", SizeCount.CHARACTERS,
                        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
               "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
-    # The identity-policy grammar; no customer quota (see `Quotas.aws_managed_policy`);
-    # stored by AWS, so the oddities of its earlier versions load with a warning.
-    replace(_identity(PolicyKind.AWS_MANAGED, "AWS managed policy",
-                      SizeRule("aws_managed_policy", SizeCount.CHARACTERS,
-                               "https://docs.aws.amazon.com/IAM/latest/APIReference/"
-                               "API_PolicyVersion.html"),
+    # The identity-policy grammar, stored by AWS (the oddities of its earlier versions load
+    # with a warning), and no size quota: the IAM quotas page bounds customer managed
+    # policies only, and AWS stores far larger ones (AWSSupportServiceRolePolicy v59 is
+    # 152,297 characters written compactly, over even the 131,072 of the API's
+    # PolicyVersion `Document`), so AWS evidently applies none to its own.
+    replace(_identity(PolicyKind.AWS_MANAGED, "AWS managed policy", None,
                       IAM_UG + "access_policies_managed-vs-inline.html"), stored=True),
 )
 

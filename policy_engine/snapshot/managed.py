@@ -9,6 +9,7 @@ customer managed quota; every version is a stored document (`parse_policy(stored
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Set
 from typing import Any, Final
 
@@ -26,9 +27,10 @@ from policy_engine.snapshot.read import Input
 __all__ = ["AWS_MANAGED_QUOTAS", "build_managed_policy"]
 
 # AWS managed policies are not bound by the customer managed policy quota (ReadOnlyAccess
-# is far larger); the API's PolicyVersion `Document` length limit applies instead. Used
-# when an AWS managed policy is validated as a permissions boundary.
-AWS_MANAGED_QUOTAS: Final = DEFAULT_QUOTAS.with_changes(managed_policy=131_072)
+# is far larger), nor by any other: AWS stores some over even the API's 131,072-character
+# PolicyVersion `Document` (the `aws-managed` kind has no quota). Used when an AWS managed
+# policy is validated as a permissions boundary; the file-size bound still applies.
+AWS_MANAGED_QUOTAS: Final = DEFAULT_QUOTAS.with_changes(managed_policy=sys.maxsize)
 
 
 def build_managed_policy(policy: ManagedPolicyDetail, account: str, item: Input, pointer: str,
