@@ -44,10 +44,9 @@ from policy_engine.source import (
     load_text,
     oversize_problem,
 )
-from policy_engine.validation import RULES, DocumentView, Finding, Scope
+from policy_engine.validation import RULES, WARNINGS, DocumentView, Finding, Scope
 
 # Callers and tests take `measure_size` from here; the redundant alias marks the re-export.
-from policy_engine.validation.oddities import oddity_warnings
 from policy_engine.validation.size import measure_size as measure_size
 from policy_engine.validation.view import as_strings, raw_statements
 
@@ -348,8 +347,8 @@ def _check(raw: Any, text: str | None, rules: KindRules, quotas: Quotas, where: 
     model = view.model
     document = model if isinstance(model, PolicyDocument) and not problems else None
     warnings = [] if document is None else [
-        where.problem(code, message, pointer) for code, message, pointer in
-        oddity_warnings(view)]
+        where.problem(code, message, pointer) for rule in WARNINGS
+        for code, message, pointer in rule.check(view, rules, quotas)]
     return document, problems, warnings
 
 

@@ -4,6 +4,7 @@ A policy that passed every rule may still hold strings AWS evidently accepts alt
 grammar has no place for them (`policy_engine.model.oddities`): an action with a space or
 a hyphen, a condition key with no prefix. Each becomes a located warning on the parsed
 policy; the rules in `actions.py` and `conditions.py` decide whether the kind accepts it.
+Registered in `registry.WARNINGS`, run only on a policy with no problem.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policy_engine.errors import join_pointer
+from policy_engine.model.kinds import KindRules, Quotas
 from policy_engine.model.oddities import action_oddity, condition_key_oddity
 from policy_engine.validation.view import DocumentView, Finding
 
 
-def oddity_warnings(document: DocumentView) -> Iterator[Finding]:
+def oddity_warnings(document: DocumentView, rules: KindRules,
+                    quotas: Quotas) -> Iterator[Finding]:
     """Each odd action (`Action`, `NotAction`) and condition key, in document order."""
     for statement in document.statements:
         for element in ("Action", "NotAction"):
