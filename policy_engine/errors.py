@@ -44,6 +44,9 @@ class ProblemCode(StrEnum):
     UNKNOWN_OPERATOR = "unknown-operator"
     MALFORMED_CONDITION = "malformed-condition"
     KIND_RESTRICTION = "kind-restriction"
+    # warnings: accepted, evaluated as written (`model.oddities`)
+    UNUSUAL_ACTION = "unusual-action"
+    UNUSUAL_CONDITION_KEY = "unusual-condition-key"
     # case files
     CASE_MISMATCH = "case-mismatch"
     # snapshots

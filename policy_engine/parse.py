@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
@@ -44,7 +44,7 @@ from policy_engine.source import (
     load_text,
     oversize_problem,
 )
-from policy_engine.validation import RULES, DocumentView, Finding, Scope
+from policy_engine.validation import RULES, WARNINGS, DocumentView, Finding, Scope
 
 # Callers and tests take `measure_size` from here; the redundant alias marks the re-export.
 from policy_engine.validation.size import measure_size as measure_size
@@ -80,6 +80,9 @@ class ParsedPolicy:
     raw: Any = None
     pointer_prefix: str = ""
     locations: Mapping[str, Location] = field(default_factory=dict, repr=False, compare=False)
+    # Strings outside the grammar that AWS evidently accepts (`model.oddities`), each a
+    # located problem of a warning code: the policy is valid and is evaluated as written.
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def locate(self, pointer: str) -> Location | None:
         """(line, column) of the element at `pointer`, absolute or relative to the policy."""
@@ -128,12 +131,17 @@ def parse_policy(
     fmt: Format | None = None,
     quotas: Quotas = DEFAULT_QUOTAS,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    stored: bool = False,
 ) -> ParsedPolicy:
     """Parse and validate a policy given as text (JSON/YAML) or as an already-parsed value.
 
     For a value taken out of a larger file (a case file, a snapshot), pass that file's
     `SourceDocument` (or its location map) as `locations` and the value's pointer in it as
     `pointer_prefix`: problems then point into that file.
+
+    `stored`: the document is one AWS already stores (a snapshot's), so the strings
+    outside the grammar that AWS evidently accepted load with a warning, as they do for
+    the `aws-managed` kind.
 
     Raises `PolicyValidationError` with every problem found, sorted by position.
     """
@@ -161,12 +169,15 @@ def parse_policy(
         text_for_size = None
     where = _Where(source, pointer_prefix,
                    SourceDocument(raw, locations=locations, key_locations=key_locations))
-    document, problems = _check(raw, text_for_size, rules_for(policy_kind), quotas, where)
+    rules = rules_for(policy_kind)
+    if stored and not rules.stored:
+        rules = replace(rules, stored=True)
+    document, problems, warnings = _check(raw, text_for_size, rules, quotas, where)
     if problems or document is None:
         raise PolicyValidationError(_by_position(problems))
     return ParsedPolicy(
         document=document, kind=policy_kind, source=source, name=name, text=text, raw=raw,
-        pointer_prefix=pointer_prefix, locations=locations,
+        pointer_prefix=pointer_prefix, locations=locations, warnings=tuple(warnings),
     )
 
 
@@ -317,9 +328,10 @@ def _prefixed(problem: Problem, prefix: str) -> Problem:
 
 # ----------------------------------------------------------------------------- the driver
 
-def _check(raw: Any, text: str | None, rules: KindRules, quotas: Quotas,
-           where: _Where) -> tuple[PolicyDocument | None, list[Problem]]:
-    """The model when no rule finds anything, and the problems in the order found.
+def _check(raw: Any, text: str | None, rules: KindRules, quotas: Quotas, where: _Where
+           ) -> tuple[PolicyDocument | None, list[Problem], list[Problem]]:
+    """The model when no rule finds anything, the problems in the order found, and the
+    warnings of a valid policy.
 
     One problem per pointer: the first (most specific) explanation wins, which is why the
     table's order matters.
@@ -334,7 +346,10 @@ def _check(raw: Any, text: str | None, rules: KindRules, quotas: Quotas,
         problems.append(where.problem(code, message, pointer))
     model = view.model
     document = model if isinstance(model, PolicyDocument) and not problems else None
-    return document, problems
+    warnings = [] if document is None else [
+        where.problem(code, message, pointer) for rule in WARNINGS
+        for code, message, pointer in rule.check(view, rules, quotas)]
+    return document, problems, warnings
 
 
 # The table cut into runs of one scope: a STATEMENT run takes each statement in turn.

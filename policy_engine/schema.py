@@ -48,6 +48,11 @@ from policy_engine.model.kinds import (
     SidRule,
     rules_for,
 )
+from policy_engine.model.oddities import (
+    PUNCTUATED_ACTION,
+    STORED_ACTION,
+    UNPREFIXED_CONDITION_KEY,
+)
 from policy_engine.model.operators import OPERATORS, OperatorFamily
 from policy_engine.model.policy import VERSION_2012, PolicyDocument, Statement
 
@@ -85,8 +90,11 @@ def policy_schema(kind: PolicyKind | str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ patterns
 
 _TEXT = f"^{TEXT_CHARACTERS}$"
-_ACTION = f"^(?:{ACTION})$"
-_ACTION_NO_STAR = f"^(?:{ACTION_NAME})$"
+# Actions as the validator accepts them: the grammar, plus the strings outside it that
+# AWS evidently takes (`model.oddities`); the stored ones only in documents AWS stores.
+_ACTION = f"^(?:{ACTION}|{PUNCTUATED_ACTION})$"
+_ACTION_NO_STAR = f"^(?:{ACTION_NAME}|{PUNCTUATED_ACTION})$"
+_STORED_ACTION = f"^(?:{ACTION}|{PUNCTUATED_ACTION}|{STORED_ACTION})$"
 _PARTITIONS = "|".join(sorted(PARTITIONS))
 # A policy variable as the engine reads it: `${key}`, `${key, 'default'}`, `${*}`.
 _VARIABLE = r"\$\{\s*[^\s,}][^,}]*(?:,\s*'[^}]*'\s*)?\}"
@@ -95,13 +103,15 @@ _VARIABLE_TEXT = rf"(?:[^$]|\$(?!\{{)|{_VARIABLE})*"
 
 def _resource_pattern(variables: bool) -> str:
     """`*` or an ARN pattern (Resource page): no wildcard in the service segment; with
-    variables, `${…}` only after the fifth colon. `arn:aws:s3:*` covers the rest."""
+    variables, `${…}` anywhere after the service. `arn:aws:s3:*` covers the rest; the
+    resource part may be empty (AWS stores `arn:aws:organizations::*:`)."""
     char = r"(?:[^:$]|\$(?!\{))" if variables else "[^:]"
+    segment = rf"(?:[^:$]|\$(?!\{{)|{_VARIABLE})*" if variables else "[^:]*"
     service = r"(?:[^:*?$]|\$(?!\{))+" if variables else "[^:*?]+"
     partition = rf"(?:{_PARTITIONS}|{char}*[*?]{char}*)"
-    resource = rf"(?=.){_VARIABLE_TEXT}" if variables else ".+"
-    full = rf"arn:{partition}:{service}:{char}*:{char}*:{resource}"
-    short = rf"arn:{partition}:{service}(?::{char}*)?:{char}*\*"
+    resource = _VARIABLE_TEXT if variables else ".*"
+    full = rf"arn:{partition}:{service}:{segment}:{segment}:{resource}"
+    short = rf"arn:{partition}:{service}(?::{segment})?:{segment}\*"
     return rf"^(?:\*|{full}|{short})$"
 
 
@@ -232,8 +242,10 @@ def _principal(rules: KindRules) -> dict[str, Any]:
     return {"anyOf": [{"const": "*"}, {"$ref": "#/$defs/PrincipalBlock"}]}
 
 
-def _condition(variables: bool) -> dict[str, Any]:
+def _condition(variables: bool, stored: bool) -> dict[str, Any]:
     families = sorted({spec.family for spec in OPERATORS.values()}, key=str)
+    key = (f"^(?:{CONDITION_KEY}|{UNPREFIXED_CONDITION_KEY})$" if stored
+           else _CONDITION_KEY)
     return {
         "type": "object",
         "propertyNames": {"pattern": _operator_pattern()},
@@ -241,7 +253,7 @@ def _condition(variables: bool) -> dict[str, Any]:
             _family_pattern(family): {
                 "type": "object",
                 "minProperties": 1,
-                "propertyNames": {"allOf": [{"pattern": _TEXT}, {"pattern": _CONDITION_KEY}]},
+                "propertyNames": {"allOf": [{"pattern": _TEXT}, {"pattern": key}]},
                 "additionalProperties": _one_or_many(_family_values(family, variables)),
             }
             for family in families
@@ -257,10 +269,10 @@ def _count_limit(rules: KindRules, counted: Counted) -> int | None:
 def _statement(rules: KindRules, variables: bool) -> dict[str, Any]:
     effects, _, required, _ = _model_facts()
     allowed_effects = [effect for effect in effects if effect in rules.effects]
-    action = _one_or_many(_string(_ACTION if rules.bare_star_action else _ACTION_NO_STAR),
-                          _count_limit(rules, Counted.ACTIONS))
-    resource_item = {"const": "*"} if rules.resource_star_only else _string(
-        _resource_pattern(variables))
+    pattern = (_STORED_ACTION if rules.stored else
+               _ACTION if rules.bare_star_action else _ACTION_NO_STAR)
+    action = _one_or_many(_string(pattern), _count_limit(rules, Counted.ACTIONS))
+    resource_item = _string(_resource_pattern(variables))
     resource = _one_or_many(resource_item, _count_limit(rules, Counted.RESOURCES))
     properties: dict[str, Any] = {
         "Sid": _string(_SID[rules.sid]),
@@ -272,7 +284,7 @@ def _statement(rules: KindRules, variables: bool) -> dict[str, Any]:
         "NotAction": action if rules.not_action else False,
         "Resource": resource,
         "NotResource": resource if rules.not_resource else False,
-        "Condition": _condition(variables),
+        "Condition": _condition(variables, rules.stored),
     }
     _require_same_names(properties, STATEMENT_ELEMENTS, "Statement")
     constraints: list[dict[str, Any]] = [
@@ -330,9 +342,8 @@ def _build(kind: PolicyKind) -> dict[str, Any]:
         "$schema": DIALECT,
         "$id": f"{SCHEMA_ID_BASE}{kind.value}.json",
         "title": f"AWS {rules.title}",
-        "description": (f"A {rules.title} as AWS accepts it ({kind.value}). Size quota: "
-                        f"{rules.size.quota.replace('_', ' ')} ({rules.size.count.value}), "
-                        f"checked by `policy-engine validate`. See {', '.join(rules.docs)}"),
+        "description": (f"A {rules.title} as AWS accepts it ({kind.value}). {_size(rules)}"
+                        f"See {', '.join(rules.docs)}"),
         "type": "object",
         "properties": properties,
         "required": required,
@@ -348,6 +359,13 @@ def _build(kind: PolicyKind) -> dict[str, Any]:
             "AnyPrincipal": {"anyOf": [{"const": "*"}, {"$ref": "#/$defs/PrincipalBlock"}]},
         },
     }
+
+
+def _size(rules: KindRules) -> str:
+    if rules.size is None:
+        return "No size quota. "
+    return (f"Size quota: {rules.size.quota.replace('_', ' ')} ({rules.size.count.value}), "
+            "checked by `policy-engine validate`. ")
 
 
 def _require_same_names(properties: dict[str, Any], names: tuple[str, ...], model: str) -> None:

@@ -274,17 +274,24 @@ def test_action_syntax(action: str, ok: bool) -> None:
     ("arn:aws:*:::b", "2012-10-17", False),
     ("arn:awz:s3:::b", "2012-10-17", False),
     ("arn:aws:sqs:us-east-1:123456789012", "2012-10-17", False),
-    ("arn:aws:s3:::", "2012-10-17", False),
+    ("arn:aws:s3:::", "2012-10-17", True),  # AWS stores `arn:aws:organizations::*:`
     ("arm:aws:s3:::b", "2012-10-17", False),
-    ("arn:aws:iam::${aws:PrincipalAccount}:user/x", "2012-10-17", False),
+    ("arn:aws:iam::${aws:PrincipalAccount}:user/x", "2012-10-17", True),
+    ("arn:*:kms:*:${aws:PrincipalAccount}:key/*", "2012-10-17", True),
+    ("arn:aws:ec2:${aws:RequestedRegion}:111122223333:instance/*", "2012-10-17", True),
+    ("arn:aws:${aws:username}:::b", "2012-10-17", False),
+    ("arn:${aws:username}:s3:::b", "2012-10-17", False),
     ("arn:aws:iam::${aws:PrincipalAccount}:user/x", "2008-10-17", True),  # literal text
     ("arn:aws:s3:::b/${aws:username", "2012-10-17", False),
     ("arn:aws:s3:::b/${aws:username", "2008-10-17", True),
 ])
 def test_resource_arns_and_variables(resource: str, version: str, ok: bool) -> None:
     """Resource is `*` or an ARN; wildcards are allowed within segments but not in the
-    service segment; policy variables only in the resource part and only with Version
-    2012-10-17 (otherwise `${…}` is literal text).
+    service segment; policy variables "can" be used in the resource part and AWS stores
+    one in the account segment (AmazonTimestreamInfluxDBServiceRolePolicy v2), so only the
+    partition and service refuse them; only with Version 2012-10-17 (otherwise `${…}` is
+    literal text). An empty resource part is stored by AWS
+    (AmazonDevOpsGuruOrganizationsAccess v1: `arn:aws:organizations::*:`).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
     """

@@ -58,7 +58,8 @@ def validate_file(path: Path, kind: PolicyKind | None) -> FileReport:
                           (Problem(ProblemCode.WRONG_TYPE, hint, source=source),), text)
     chosen, reason = (kind, "given with --kind") if kind else _guess(path, value)
     result = validate_policy(text, kind=chosen, source=source, name=path.stem)
-    return FileReport(source, chosen.value, reason, tuple(result.problems), text)
+    warnings = result.policy.warnings if result.policy is not None else ()
+    return FileReport(source, chosen.value, reason, tuple(result.problems), text, warnings)
 
 
 def _value(path: Path, text: str) -> object:

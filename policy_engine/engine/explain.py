@@ -7,6 +7,7 @@ first access. Policies are reported in layout order (`Slot.order`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, PolicySet
 from policy_engine.engine.match_principal import PrincipalVia, principal_via
@@ -20,6 +21,7 @@ from policy_engine.engine.result import (
 )
 from policy_engine.engine.scope import exemption, scope_of
 from policy_engine.engine.slots import Slot
+from policy_engine.model.oddities import action_oddity, condition_key_oddity
 
 
 def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanation:
@@ -57,6 +59,28 @@ def trace_policy(policy: CompiledPolicy, slot: Slot, request: Request,
 
 def trace_statement(statement: CompiledStatement, request: Request,
                     has_boundary: bool) -> StatementTrace:
+    trace = _trace_statement(statement, request, has_boundary)
+    warnings = oddity_warnings(statement, request, trace.mismatch is not Mismatch.ACTION)
+    return replace(trace, warnings=warnings) if warnings else trace
+
+
+def oddity_warnings(statement: CompiledStatement, request: Request,
+                    conditions_examined: bool) -> tuple[str, ...]:
+    """The statement's strings outside the grammar that bear on this request: odd actions
+    of the request's service (which match only what they literally say, so they never
+    match the request's real action), and odd condition keys once conditions are read."""
+    service = request.action_lower.partition(":")[0]
+    found = [oddity.warning for pattern in statement.actions.patterns
+             if pattern.source.lower().partition(":")[0].strip() == service
+             and (oddity := action_oddity(pattern.source)) is not None]
+    if conditions_examined and statement.conditions is not None:
+        found.extend(oddity.warning for condition in statement.conditions.conditions
+                     if (oddity := condition_key_oddity(condition.key)) is not None)
+    return tuple(dict.fromkeys(found))
+
+
+def _trace_statement(statement: CompiledStatement, request: Request,
+                     has_boundary: bool) -> StatementTrace:
     base = {"index": statement.index, "sid": statement.sid, "effect": statement.effect}
     if not statement.actions.matches(request.action_lower):
         element = "NotAction" if statement.actions.negated else "Action"

@@ -52,6 +52,9 @@ class StatementTrace:
     detail: str = ""
     principal_via: str | None = None
     conditions: tuple[dict[str, Any], ...] = ()
+    # Strings of the statement outside the grammar that bear on this request, each
+    # evaluated as written (`policy_engine.model.oddities`).
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"index": self.index, "sid": self.sid, "effect": self.effect,
@@ -64,6 +67,8 @@ class StatementTrace:
             out["principal_via"] = self.principal_via
         if self.conditions:
             out["conditions"] = list(self.conditions)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
 
 

@@ -63,6 +63,8 @@ def _statement_text(statement: StatementTrace, deciding: bool) -> Text:
                     f"{statement.detail}", style="dim")
     if deciding:
         text.append("  ← decides", style="bold")
+    for warning in statement.warnings:
+        text.append(f"\n  warning: {warning}", style="yellow")
     return text
 
 

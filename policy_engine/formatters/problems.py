@@ -29,19 +29,24 @@ class FileReport:
     kind_reason: str  # "given with --kind", or why the kind was guessed
     problems: tuple[Problem, ...] = ()
     text: str | None = field(default=None, repr=False)
+    # A valid policy's strings outside the grammar that AWS accepts (`model.oddities`).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def valid(self) -> bool:
         return not self.problems
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "file": self.path,
             "kind": self.kind,
             "kind_reason": self.kind_reason,
             "valid": self.valid,
             "problems": [problem.to_dict() for problem in self.problems],
         }
+        if self.warnings:  # absent when there are none, as before
+            out["warnings"] = [warning.to_dict() for warning in self.warnings]
+        return out
 
 
 class ReportFormat(StrEnum):
@@ -64,9 +69,11 @@ def source_excerpt(text: str, line: int, column: int | None) -> tuple[str, str] 
     return source_line.expandtabs(_TAB_WIDTH), " " * cell_len(prefix) + "^"
 
 
-def render_problem(problem: Problem, text: str | None) -> Text:
+def render_problem(problem: Problem, text: str | None, *, warning: bool = False) -> Text:
     """One problem: the located message, then the source line and caret when known."""
     out = Text()
+    if warning:
+        out.append("warning ", style="bold yellow")
     where = problem.source
     if problem.line is not None:
         where += f":{problem.line}:{problem.column or 1}"
@@ -102,6 +109,8 @@ def render_report(report: FileReport) -> RenderableType:
     heading.append(f"  (kind {report.kind or 'unknown'}: {report.kind_reason})", style="dim")
     parts: list[RenderableType] = [heading]
     parts.extend(render_problem(problem, report.text) for problem in report.problems)
+    parts.extend(render_problem(warning, report.text, warning=True)
+                 for warning in report.warnings)
     return Group(*parts)
 
 

@@ -45,6 +45,7 @@ class PolicyKind(StrEnum):
     SCP = "scp"
     RCP = "rcp"
     VPC_ENDPOINT = "vpc-endpoint"
+    AWS_MANAGED = "aws-managed"  # an AWS managed policy (`arn:aws:iam::aws:policy/…`)
 
 
 class Family(StrEnum):
@@ -191,22 +192,25 @@ class KindRules:
     version: Presence  # REQUIRED: Version must be present and be 2012-10-17
     effects: frozenset[str]
     sid: SidRule
-    size: SizeRule
+    size: SizeRule | None  # None: AWS documents no size quota for the kind
     docs: tuple[str, ...]
     not_action: bool = True
     not_resource: bool = True
     canonical_user: bool = False
     principal_star_only: bool = False  # RCP: Principal must be "*"
     bare_star_action: bool = True  # RCP: a lone "*" action is not allowed
-    resource_star_only: bool = False  # KMS: Resource is "*" (this key)
     counts: tuple[CountRule, ...] = ()
+    # Documents AWS has stored (AWS managed policies; snapshot documents, set by the
+    # parser): strings outside the grammar that AWS evidently accepted load with a
+    # warning (`policy_engine.model.oddities`) instead of being refused.
+    stored: bool = False
 
     @property
     def principal_allowed(self) -> bool:
         return self.principal is not Presence.FORBIDDEN
 
 
-def _identity(kind: PolicyKind, title: str, size: SizeRule, doc: str) -> KindRules:
+def _identity(kind: PolicyKind, title: str, size: SizeRule | None, doc: str) -> KindRules:
     """Identity-side IAM policies: no Principal, no NotPrincipal, no Id (grammar notes)."""
     return KindRules(
         kind=kind, title=title, family=Family.IDENTITY,
@@ -296,17 +300,17 @@ _RULES: tuple[KindRules, ...] = (
               "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html",
               resource=Presence.OPTIONAL),
     # Trust policies: Principal required, NotPrincipal not allowed (notprincipal page);
-    # AWS's examples omit Resource (AWS-EVALUATION-SPEC R5.7 [I]).
+    # AWS's examples omit Resource (AWS-EVALUATION-SPEC R5.7 [I]). A trust policy is a
+    # resource-based policy, for which the grammar allows `Id`; no page refuses it here.
     _resource(PolicyKind.TRUST, "role trust policy",
               SizeRule("trust_policy", _NW, _IAM_QUOTAS),
               IAM_UG + "reference_policies_elements_notprincipal.html",
               not_principal=Presence.FORBIDDEN, resource=Presence.OPTIONAL,
-              policy_id=Presence.FORBIDDEN, sid=SidRule.ALPHANUMERIC),
+              sid=SidRule.ALPHANUMERIC),
     _resource(PolicyKind.KMS_KEY, "KMS key policy",
               SizeRule("kms_key_policy", SizeCount.BYTES,
                        "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"),
-              "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
-              resource_star_only=True),
+              "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"),
     KindRules(
         kind=PolicyKind.SCP, title="service control policy", family=Family.ORGANIZATION,
         principal=Presence.FORBIDDEN, not_principal=Presence.FORBIDDEN,
@@ -328,6 +332,13 @@ _RULES: tuple[KindRules, ...] = (
               SizeRule("vpc_endpoint_policy", SizeCount.CHARACTERS,
                        "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
               "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"),
+    # The identity-policy grammar, stored by AWS (the oddities of its earlier versions load
+    # with a warning), and no size quota: the IAM quotas page bounds customer managed
+    # policies only, and AWS stores far larger ones (AWSSupportServiceRolePolicy v59 is
+    # 152,297 characters written compactly, over even the 131,072 of the API's
+    # PolicyVersion `Document`), so AWS evidently applies none to its own.
+    replace(_identity(PolicyKind.AWS_MANAGED, "AWS managed policy", None,
+                      IAM_UG + "access_policies_managed-vs-inline.html"), stored=True),
 )
 
 KIND_RULES: Final = MappingProxyType({rules.kind: rules for rules in _RULES})

@@ -2,7 +2,9 @@
 
 A document is validated once per distinct content, kind and quotas: accounts often repeat
 the same inline policy or trust policy many times. Problems carry the document's JSON
-pointer, line and column in its file.
+pointer, line and column in its file. Every document here is one AWS stores (or a copy of
+one), so the strings outside the grammar that AWS evidently accepted load with a warning
+(`parse_policy(stored=True)`, `policy_engine.model.oddities`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class PolicyDocuments:
         if document is None:
             try:
                 parsed = parse_policy(raw, kind=kind, source=item.source, pointer_prefix=pointer,
-                                      name=name, quotas=quotas)
+                                      name=name, quotas=quotas, stored=True)
             except PolicyValidationError as error:
                 self.log.problems.extend(item.place(problem) for problem in error.problems)
                 return None

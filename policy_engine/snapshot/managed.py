@@ -2,11 +2,14 @@
 
 Only the default version takes part in decisions, so only it is validated at load time
 (and again as a permissions boundary when some user or role uses the policy as one); the
-other versions are validated on first use.
+other versions are validated on first use. AWS managed policies
+(`arn:aws:iam::aws:policy/…`) are validated as the `aws-managed` kind, which carries no
+customer managed quota; every version is a stored document (`parse_policy(stored=True)`).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Set
 from typing import Any, Final
 
@@ -24,8 +27,10 @@ from policy_engine.snapshot.read import Input
 __all__ = ["AWS_MANAGED_QUOTAS", "build_managed_policy"]
 
 # AWS managed policies are not bound by the customer managed policy quota (ReadOnlyAccess
-# is far larger); the API's PolicyVersion `Document` length limit applies instead.
-AWS_MANAGED_QUOTAS: Final = DEFAULT_QUOTAS.with_changes(managed_policy=131_072)
+# is far larger), nor by any other: AWS stores some over even the API's 131,072-character
+# PolicyVersion `Document` (the `aws-managed` kind has no quota). Used when an AWS managed
+# policy is validated as a permissions boundary; the file-size bound still applies.
+AWS_MANAGED_QUOTAS: Final = DEFAULT_QUOTAS.with_changes(managed_policy=sys.maxsize)
 
 
 def build_managed_policy(policy: ManagedPolicyDetail, account: str, item: Input, pointer: str,
@@ -37,10 +42,11 @@ def build_managed_policy(policy: ManagedPolicyDetail, account: str, item: Input,
         return None
     aws_managed = owner == "aws"
     quotas = AWS_MANAGED_QUOTAS if aws_managed else DEFAULT_QUOTAS
+    kind = PolicyKind.AWS_MANAGED if aws_managed else PolicyKind.IDENTITY
     default_id = _default_version_id(policy, item, pointer, docs)
     if default_id is None:
         return None
-    found = _versions(policy, default_id, item, pointer, quotas, docs)
+    found = _versions(policy, default_id, item, pointer, kind, quotas, docs)
     if found is None:
         return None
     versions, default, default_raw = found
@@ -77,7 +83,7 @@ def _check_arn(arn: str, owner: str | None, account: str, item: Input, pointer: 
 
 
 def _versions(policy: ManagedPolicyDetail, default_id: str, item: Input, pointer: str,
-              quotas: Quotas, docs: PolicyDocuments
+              kind: PolicyKind, quotas: Quotas, docs: PolicyDocuments
               ) -> tuple[tuple[ManagedPolicyVersion, ...], SnapshotPolicy, Any] | None:
     """Every version, the validated default and its raw document; None if it is invalid."""
     versions: list[ManagedPolicyVersion] = []
@@ -94,9 +100,9 @@ def _versions(policy: ManagedPolicyDetail, default_id: str, item: Input, pointer
             versions.append(ManagedPolicyVersion(
                 version.version_id, False, version.create_date,
                 _deferred(version.document, f"{policy.policy_name} ({version.version_id})",
-                          item, at + "/Document", policy.arn, quotas)))
+                          item, at + "/Document", policy.arn, kind, quotas)))
             continue
-        parsed = docs.parse(version.document, PolicyKind.IDENTITY, policy.policy_name,
+        parsed = docs.parse(version.document, kind, policy.policy_name,
                             item, at + "/Document", arn=policy.arn, quotas=quotas)
         if parsed is None:
             return None
@@ -143,18 +149,17 @@ def _default_version_id(policy: ManagedPolicyDetail, item: Input, pointer: str,
     return default_id
 
 
-def _deferred(raw: Any, name: str, item: Input, pointer: str, arn: str, quotas: Quotas
-              ) -> Callable[[], SnapshotPolicy]:
+def _deferred(raw: Any, name: str, item: Input, pointer: str, arn: str, kind: PolicyKind,
+              quotas: Quotas) -> Callable[[], SnapshotPolicy]:
     """Validation of a non-default managed policy version, run on first use."""
 
     def parse() -> SnapshotPolicy:
         try:
-            parsed = parse_policy(raw, kind=PolicyKind.IDENTITY, source=item.source,
-                                  pointer_prefix=pointer, name=name, quotas=quotas)
+            parsed = parse_policy(raw, kind=kind, source=item.source, pointer_prefix=pointer,
+                                  name=name, quotas=quotas, stored=True)
         except PolicyValidationError as error:
             raise SnapshotError([item.place(problem) for problem in error.problems]) from None
-        return SnapshotPolicy(name, PolicyKind.IDENTITY, parsed.document, item.origin(pointer),
-                              arn)
+        return SnapshotPolicy(name, kind, parsed.document, item.origin(pointer), arn)
 
     return parse
 

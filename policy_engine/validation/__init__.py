@@ -11,8 +11,9 @@ that runs the table, keeps one problem per pointer and places it in the source i
 
 from __future__ import annotations
 
-from policy_engine.validation.registry import RULES, Rule, Scope
+from policy_engine.validation.registry import RULES, WARNINGS, Rule, Scope
 from policy_engine.validation.size import measure_size
 from policy_engine.validation.view import DocumentView, Finding, StatementView
 
-__all__ = ["RULES", "DocumentView", "Finding", "Rule", "Scope", "StatementView", "measure_size"]
+__all__ = ["RULES", "WARNINGS", "DocumentView", "Finding", "Rule", "Scope", "StatementView",
+           "measure_size"]

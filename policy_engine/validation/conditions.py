@@ -13,6 +13,7 @@ from typing import Any
 
 from policy_engine.errors import join_pointer
 from policy_engine.model.kinds import CONDITION_KEY, KindRules, Quotas
+from policy_engine.model.oddities import condition_key_oddity
 from policy_engine.model.operators import (
     OPERATORS,
     OperatorError,
@@ -55,7 +56,8 @@ def condition_block(statement: StatementView, rules: KindRules,
             yield Finding("empty-value", f"`{operator}` names no condition key", op_pointer)
         for key, values in keys.items():
             key_pointer = join_pointer(op_pointer, key)
-            if not _CONDITION_KEY.fullmatch(key):
+            if not _CONDITION_KEY.fullmatch(key) and not (
+                    rules.stored and condition_key_oddity(key) is not None):
                 yield Finding("malformed-condition", f"`{clip(key)}` is not a condition key "
                               "(expected `prefix:name`, e.g. `aws:SourceIp`)", key_pointer)
             elif isinstance(values, list) and not values:

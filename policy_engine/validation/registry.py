@@ -19,6 +19,7 @@ from policy_engine.validation import (
     characters,
     conditions,
     document,
+    oddities,
     principals,
     resources,
     sids,
@@ -77,4 +78,10 @@ RULES: tuple[Rule, ...] = (
     Rule("sid-unique", Scope.STATEMENT, sids.sid_unique),
     Rule("model-structure", Scope.DOCUMENT, structure.model_structure),
     Rule("size-quota", Scope.CLEAN, size.size_quota),
+)
+
+# Warnings: run on a valid policy only, after every rule; each finding is a located warning
+# of the parsed policy, never a problem (`ParsedPolicy.warnings`).
+WARNINGS: tuple[Rule, ...] = (
+    Rule("stored-oddities", Scope.CLEAN, oddities.oddity_warnings),
 )

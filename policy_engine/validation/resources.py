@@ -1,8 +1,14 @@
-"""Rules about `Resource` and `NotResource` values: ARN patterns, variables, KMS's `*`.
+"""Rules about `Resource` and `NotResource` values: ARN patterns and policy variables.
 
 The Resource element page: a resource is `*` or an ARN, wildcards allowed within segments
-but not in the service segment; policy variables only in the resource part, and only
-under Version 2012-10-17.
+but not in the service segment; policy variables "can" be used in the resource part, and
+are recognised only under Version 2012-10-17. The page refuses no other place, and AWS
+stores `arn:*:kms:*:${aws:PrincipalAccount}:key/*` (AmazonTimestreamInfluxDBServiceRolePolicy
+v2), so a variable is refused only where it would name the partition or the service. An
+empty resource part is accepted as written: AWS stores `arn:aws:organizations::*:`
+(AmazonDevOpsGuruOrganizationsAccess v1). A KMS key policy whose Resource is the key's
+own ARN is accepted too: the KMS guide says the value is `*` but documents no refusal,
+so the document is evaluated as written.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from policy_engine.arn import PARTITIONS, arn_segments, is_arn_pattern_shape
 from policy_engine.model.kinds import KindRules, Quotas
 from policy_engine.model.variables import variable_problem
 from policy_engine.validation.view import Finding, StatementView
-from policy_engine.validation.wording import a, clip
+from policy_engine.validation.wording import clip
 
 
 def resource_values(statement: StatementView, rules: KindRules,
@@ -26,9 +32,6 @@ def resource_values(statement: StatementView, rules: KindRules,
             if problem:
                 code, message = problem
                 yield Finding(code, message, pointer)
-            elif rules.resource_star_only and resource != "*":
-                yield Finding("kind-restriction", f"`{clip(resource)}`: in {a(rules.title)} "
-                              "the Resource is `*`, meaning this key", pointer)
 
 
 def _resource_problem(resource: str, variables: bool) -> tuple[str, str] | None:
@@ -41,9 +44,9 @@ def _resource_problem(resource: str, variables: bool) -> tuple[str, str] | None:
         return "invalid-arn", (f"`{clip(resource)}` is not an ARN: write "
                                "`arn:partition:service:region:account:resource` or `*`")
     if variables and "${" in resource:
-        if any("${" in part for part in arn_segments(resource)[:5]):
-            return "invalid-arn", (f"`{clip(resource)}`: policy variables may appear only in "
-                                   "the resource part of an ARN (after the fifth colon)")
+        if resource[:resource.index("${")].count(":") < 3:
+            return "invalid-arn", (f"`{clip(resource)}`: a policy variable cannot stand for "
+                                   "the partition or the service of an ARN")
         message = variable_problem(resource)
         if message:
             return "invalid-arn", message
@@ -51,7 +54,7 @@ def _resource_problem(resource: str, variables: bool) -> tuple[str, str] | None:
 
 
 def _arn_parts_ok(resource: str) -> bool:
-    """Known (or wildcard) partition, a service with no wildcard, a resource part.
+    """Known (or wildcard) partition and a service with no wildcard.
 
     `arn:aws:s3:*` (fewer than six parts, ending in `*`) covers the rest of the ARN.
     """
@@ -61,6 +64,4 @@ def _arn_parts_ok(resource: str) -> bool:
     partition, service = parts[1], parts[2]
     if "*" not in partition and "?" not in partition and partition not in PARTITIONS:
         return False
-    if not service or "*" in service or "?" in service:
-        return False
-    return len(parts) < 6 or bool(parts[5])
+    return bool(service) and "*" not in service and "?" not in service

@@ -14,9 +14,9 @@ from policy_engine.validation.view import DocumentView, Finding
 
 
 def size_quota(document: DocumentView, rules: KindRules, quotas: Quotas) -> Iterator[Finding]:
-    if document.body is None:
-        return
     rule = rules.size
+    if document.body is None or rule is None:
+        return
     limit = rule.limit(quotas)
     size = measure_size(document.raw, document.text, rule.count)
     if size > limit:

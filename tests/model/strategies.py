@@ -128,7 +128,7 @@ def statements(draw: st.DrawFn, kind: PolicyKind, variables: bool, sid: str | No
     if rules.resource is not Presence.FORBIDDEN and (
             rules.resource is Presence.REQUIRED or draw(st.booleans())):
         key = "Resource" if draw(st.integers(0, 3)) else "NotResource"
-        item = st.just("*") if rules.resource_star_only else resources(variables)
+        item = resources(variables)
         body[key] = draw(one_or_many(item, _limit(kind, Counted.RESOURCES, 3)))
     if draw(st.booleans()):
         body["Condition"] = draw(conditions())

@@ -59,10 +59,11 @@ def test_every_kind_has_rules_and_the_documented_names() -> None:
         "identity", "inline-user", "inline-group", "inline-role", "boundary", "session",
         "resource", "s3-bucket", "sqs-queue", "sns-topic", "lambda-function", "lambda-layer",
         "secretsmanager-secret", "ecr-repository", "trust", "kms-key", "scp", "rcp",
-        "vpc-endpoint"]
+        "vpc-endpoint", "aws-managed"]
     for rules in KIND_RULES.values():
+        size_docs = () if rules.size is None else (rules.size.doc,)
         assert rules.docs and all(doc.startswith("https://docs.aws.amazon.com/")
-                                  for doc in (*rules.docs, rules.size.doc))
+                                  for doc in (*rules.docs, *size_docs))
 
 
 @pytest.mark.parametrize("kind", list(PolicyKind))
@@ -153,18 +154,17 @@ def test_trust_and_ecr_policies_may_omit_resource_others_may_not() -> None:
             assert found == [("missing-element", "/Statement/0/Resource")], kind
 
 
-def test_kms_key_policy_resource_is_star() -> None:
+def test_kms_key_policy_resource_may_be_the_keys_arn() -> None:
     """"In a key policy, the value of the Resource element is "*", which means "this KMS
-    key"".
+    key"" – the page says what the value is, and documents no refusal of the key's own
+    ARN, so such a key policy is accepted and evaluated as written (issue 11).
     https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
     """
     arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    assert codes(minimal_policy(PolicyKind.KMS_KEY, Resource=arn), PolicyKind.KMS_KEY) == [
-        ("kind-restriction", "/Statement/0/Resource")]
+    assert codes(minimal_policy(PolicyKind.KMS_KEY, Resource=arn), PolicyKind.KMS_KEY) == []
 
 
-@pytest.mark.parametrize("kind", [*IDENTITY_KINDS, PolicyKind.TRUST, PolicyKind.SCP,
-                                  PolicyKind.RCP])
+@pytest.mark.parametrize("kind", [*IDENTITY_KINDS, PolicyKind.SCP, PolicyKind.RCP])
 def test_id_is_not_allowed_outside_resource_policies(kind: PolicyKind) -> None:
     """Grammar notes: the policy_id_block is allowed in resource-based policies but not in
     identity-based policies (the SCP and RCP element tables have no Id either).
@@ -175,12 +175,12 @@ def test_id_is_not_allowed_outside_resource_policies(kind: PolicyKind) -> None:
 
 
 def test_id_is_allowed_in_resource_policies() -> None:
-    """SQS and SNS use the policy Id.
+    """SQS and SNS use the policy Id; a role trust policy is a resource-based policy too,
+    and no page refuses Id in one (issue 11).
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_id.html
     """
     for kind in RESOURCE_KINDS:
-        if kind is not PolicyKind.TRUST:
-            assert codes({"Id": "Policy1", **minimal_policy(kind)}, kind) == [], kind
+        assert codes({"Id": "Policy1", **minimal_policy(kind)}, kind) == [], kind
 
 
 # ------------------------------------------------------------------ SCP and RCP rules
@@ -303,9 +303,13 @@ def test_sns_allows_one_resource_per_statement() -> None:
 # ----------------------------------------------------------------------------- sizes
 
 
+SIZED_KINDS = [k for k in PolicyKind if rules_for(k).size is not None]
+
+
 def _padded(kind: PolicyKind, size: int, indent: int = 2) -> str:
     """Policy text of `kind` whose size, as AWS counts it for the kind, is exactly `size`."""
-    count = rules_for(kind).size.count
+    rule = rules_for(kind).size
+    count = rule.count if rule is not None else SizeCount.CHARACTERS
 
     def text(pad: str) -> str:
         return json.dumps(minimal_policy(kind, pad), indent=indent)
@@ -316,7 +320,7 @@ def _padded(kind: PolicyKind, size: int, indent: int = 2) -> str:
     return result
 
 
-@pytest.mark.parametrize("kind", list(PolicyKind))
+@pytest.mark.parametrize("kind", SIZED_KINDS)
 def test_size_quota_per_kind_at_and_over_the_limit(kind: PolicyKind) -> None:
     """Quotas and how they are counted:
     IAM (managed 6,144; inline user 2,048, group 5,120, role 10,240; trust 2,048), white
@@ -335,7 +339,9 @@ def test_size_quota_per_kind_at_and_over_the_limit(kind: PolicyKind) -> None:
     VPC endpoint 20,480 characters including white space:
     https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
     """
-    limit = rules_for(kind).size.limit(DEFAULT_QUOTAS)
+    rule = rules_for(kind).size
+    assert rule is not None
+    limit = rule.limit(DEFAULT_QUOTAS)
     assert codes(_padded(kind, limit), kind) == []
     assert codes(_padded(kind, limit + 1), kind) == [("oversize", "")]
 
