@@ -21,6 +21,7 @@ from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, pri
 from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
+from policy_engine.engine.s3_access import s3_verdict
 from policy_engine.engine.scope import included, rcp_applies, scp_applies
 from policy_engine.engine.services import is_kms_cross_account_blocked
 from policy_engine.engine.slots import Slot
@@ -56,7 +57,7 @@ class Evaluator:
     compiled set and its key.
     """
 
-    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
+    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_s3", "_seen",
                  "_silent", "_statement_memos", "layout", "management_account", "rcps",
                  "scps")
 
@@ -70,6 +71,7 @@ class Evaluator:
         self.scps, self.rcps = policies.scps, policies.rcps
         self.management_account = policies.management_account
         self._has_boundary = policies.permissions_boundary is not None
+        self._s3 = policies.s3
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
@@ -95,7 +97,10 @@ class Evaluator:
 
     def verdict(self, request: Request) -> Verdict:
         facts = self.facts(request)
-        return facts if isinstance(facts, Verdict) else decide(facts)
+        if isinstance(facts, Verdict):
+            return facts
+        # S3 settings only ever remove access or rename what granted it (`s3_access`).
+        return decide(facts) if self._s3 is None else s3_verdict(facts, request, self._s3)
 
     def facts(self, request: Request) -> Facts | Verdict:
         """Scan every applicable statement once; an applicable Deny ends the scan at once.

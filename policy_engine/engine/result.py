@@ -31,6 +31,8 @@ class Gate(StrEnum):
     TRUST_POLICY = "trust-policy"
     ROOT = "root"
     SERVICE_RULE = "service-rule"
+    BLOCK_PUBLIC_ACCESS = "block-public-access"  # S3 Block Public Access refused
+    ACL = "acl"  # an S3 ACL grant allowed, or Object Ownership disabled ACLs
 
 
 class Mismatch(StrEnum):
@@ -108,9 +110,12 @@ class Explanation:
     request: dict[str, Any]
     policies: tuple[PolicyTrace, ...]
     derived_keys: tuple[str, ...] = field(default=())
+    # S3 Block Public Access, Object Ownership and ACLs (`engine.s3_access.s3_trace`),
+    # when the set has them: a JSON member of its own, absent otherwise.
+    s3: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "decided_by": self.verdict.gate.value,
             "reason": self.verdict.reason,
             "deciding_policy": self.verdict.deciding_policy,
@@ -120,3 +125,6 @@ class Explanation:
             "derived_context_keys": list(self.derived_keys),
             "policies": [p.to_dict() for p in self.policies],
         }
+        if self.s3 is not None:
+            out["s3"] = self.s3
+        return out
