@@ -318,8 +318,12 @@ def case_shape(value: object, *, source: str = "<input>",
         return CaseFile.model_validate(value)
     except PydanticValidationError as error:
         problems = problems_from_validation_error(error, value, CaseFile, source=source,
-                                                  wording=_case_wording)
+                                                  wording=_case_wording,
+                                                  pattern_words=_CASE_PATTERNS)
         raise CaseError(_located(problems, document)) from None
+
+
+_CASE_PATTERNS = {r"^\d{12}$": "account id (12 digits, written as text)"}
 
 
 def _case_wording(site: ErrorSite, raw: Any) -> Worded | None:
