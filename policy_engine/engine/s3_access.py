@@ -247,7 +247,10 @@ def _grants(acl: CannedAcl | AccessControlList | None, which: str, mapping: dict
             kind = Grantee.BUCKET_OWNER
         else:
             kind = Grantee.UNMAPPED
-        found.append(CompiledAclGrant(which, kind, account, grant.permission, grantee.label))
+        label = {Grantee.ACCOUNT: f"account {account} ({grantee.label})",
+                 Grantee.BUCKET_OWNER: f"the bucket owner ({grantee.label})"}.get(
+            kind, f"{grantee.label}, which no account mapping names")
+        found.append(CompiledAclGrant(which, kind, account, grant.permission, label))
     return tuple(found)
 
 

@@ -156,7 +156,7 @@ class AccessControlList(_Closed):
 def _acl_form(value: Any) -> str | None:
     if isinstance(value, str):
         return "canned"
-    if isinstance(value, dict):
+    if isinstance(value, dict | AccessControlList):  # text, or an already built model
         return "grants"
     return None
 
