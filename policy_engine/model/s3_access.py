@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -69,18 +69,6 @@ class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-def _unwrap(key: str) -> Any:
-    """Accept the CLI's whole output (`{"PublicAccessBlockConfiguration": {...}}`) as
-    well as the object inside it."""
-
-    def unwrap(value: Any) -> Any:
-        if isinstance(value, dict) and set(value) == {key}:
-            return value[key]
-        return value
-
-    return unwrap
-
-
 class PublicAccessBlock(_Closed):
     """`PublicAccessBlockConfiguration`; an absent setting is off (false)."""
 
@@ -90,23 +78,62 @@ class PublicAccessBlock(_Closed):
     restrict_public_buckets: StrictBool = Field(False, alias="RestrictPublicBuckets")
 
 
-PublicAccessBlockSpec = Annotated[PublicAccessBlock,
-                                  BeforeValidator(_unwrap("PublicAccessBlockConfiguration"))]
+class PublicAccessBlockOutput(_Closed):
+    """What `aws s3api get-public-access-block` prints, pasted whole."""
+
+    configuration: PublicAccessBlock = Field(alias="PublicAccessBlockConfiguration")
 
 
-def _ownership_value(value: Any) -> Any:
-    """`BucketOwnerEnforced`, or get-bucket-ownership-controls' output
-    (`{"OwnershipControls": {"Rules": [{"ObjectOwnership": ...}]}}`) or its inner object."""
-    value = _unwrap("OwnershipControls")(value)
-    if isinstance(value, dict) and set(value) == {"Rules"}:
-        rules = value["Rules"]
-        if isinstance(rules, list) and len(rules) == 1 and isinstance(rules[0], dict) \
-                and set(rules[0]) == {"ObjectOwnership"}:
-            return rules[0]["ObjectOwnership"]
-    return value
+def _block_form(value: Any) -> str:
+    return "output" if isinstance(value, dict) and "PublicAccessBlockConfiguration" in value \
+        else "settings"
 
 
-ObjectOwnershipSpec = Annotated[ObjectOwnership, BeforeValidator(_ownership_value)]
+def _block(value: PublicAccessBlock | PublicAccessBlockOutput) -> PublicAccessBlock:
+    return value.configuration if isinstance(value, PublicAccessBlockOutput) else value
+
+
+# The settings, or the CLI's whole output; either way a `PublicAccessBlock` once read.
+PublicAccessBlockSpec = Annotated[
+    Annotated[PublicAccessBlock, Tag("settings")]
+    | Annotated[PublicAccessBlockOutput, Tag("output")],
+    Discriminator(_block_form), AfterValidator(_block),
+]
+
+
+class OwnershipRule(_Closed):
+    object_ownership: ObjectOwnership = Field(alias="ObjectOwnership")
+
+
+class OwnershipControls(_Closed):
+    rules: tuple[OwnershipRule] = Field(alias="Rules")  # S3 takes exactly one rule
+
+
+class OwnershipControlsOutput(_Closed):
+    """What `aws s3api get-bucket-ownership-controls` prints, pasted whole."""
+
+    ownership_controls: OwnershipControls = Field(alias="OwnershipControls")
+
+
+def _ownership_form(value: Any) -> str:
+    if isinstance(value, dict):
+        return "output" if "OwnershipControls" in value else "controls"
+    return "name"
+
+
+def _ownership(value: ObjectOwnership | OwnershipControls | OwnershipControlsOutput
+               ) -> ObjectOwnership:
+    if isinstance(value, OwnershipControlsOutput):
+        value = value.ownership_controls
+    return value.rules[0].object_ownership if isinstance(value, OwnershipControls) else value
+
+
+# `BucketOwnerEnforced`, or get-bucket-ownership-controls' output or its inner object.
+ObjectOwnershipSpec = Annotated[
+    Annotated[ObjectOwnership, Tag("name")] | Annotated[OwnershipControls, Tag("controls")]
+    | Annotated[OwnershipControlsOutput, Tag("output")],
+    Discriminator(_ownership_form), AfterValidator(_ownership),
+]
 
 
 class AclGrantee(_Closed):
