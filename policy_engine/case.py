@@ -17,11 +17,13 @@ from pydantic import ValidationError as PydanticValidationError
 
 from policy_engine.engine.compiler import PolicySet, compile_policy_set
 from policy_engine.engine.request import Request, make_request
+from policy_engine.engine.s3_access import compile_s3_access, resource_kind
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode, join_pointer
 from policy_engine.files import FileReadError, read_bounded
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
+from policy_engine.model.s3_access import S3AccessSettings
 from policy_engine.parse import ParsedPolicy, parse_policy
 from policy_engine.pydantic_errors import ErrorSite, Worded, clip, problems_from_validation_error
 from policy_engine.request_checks import question_problems, resource_warning
@@ -57,6 +59,8 @@ class CaseFile(_Closed):
     scps: list[list[Any]] | None = None
     rcps: list[list[Any]] | None = None
     management_account: StrictStr | None = None
+    # S3 Block Public Access, Object Ownership and ACLs of the request's bucket.
+    s3: S3AccessSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,7 @@ class CasePolicies:
 
     def policy_set_for(self, request: Request) -> PolicySet:
         _check_callers_policies(self.case, request, self.source, self.document)
+        _check_s3_settings(self.case, request, self.source, self.document)
         resource = self._resource_policy(request)
         for slot, parsed in self.slots:
             if slot.group in ("scps", "rcps") and isinstance(resource, PolicyEngineError):
@@ -205,6 +210,8 @@ class CasePolicies:
             scps=levels("scps", self.case.scps),
             rcps=levels("rcps", self.case.rcps),
             management_account=self.case.management_account,
+            s3=None if self.case.s3 is None else compile_s3_access(
+                self.case.s3, None if resource is None else resource.document),
         )
 
 
@@ -293,6 +300,17 @@ def _check_callers_policies(case: CaseFile, request: Request, source: str,
         raise CaseError(_located(problems, document))
 
 
+def _check_s3_settings(case: CaseFile, request: Request, source: str,
+                       document: SourceDocument | None) -> None:
+    """S3 settings belong to a bucket: the request must be on an S3 bucket or object."""
+    if case.s3 is not None and resource_kind(request) is None:
+        raise CaseError(_located([Problem(
+            ProblemCode.CASE_MISMATCH, "`s3` settings (Block Public Access, Object "
+            "Ownership, ACLs) apply only to a request on an S3 bucket or object "
+            f"(`arn:aws:s3:::BUCKET[/KEY]`); the resource is `{request.resource}`",
+            "/s3", source=source)], document))
+
+
 def case_shape(value: object, *, source: str = "<input>",
                document: SourceDocument | None = None) -> CaseFile:
     """The case's JSON shape checked (unknown keys, types); its policies are still raw."""
@@ -300,8 +318,12 @@ def case_shape(value: object, *, source: str = "<input>",
         return CaseFile.model_validate(value)
     except PydanticValidationError as error:
         problems = problems_from_validation_error(error, value, CaseFile, source=source,
-                                                  wording=_case_wording)
+                                                  wording=_case_wording,
+                                                  pattern_words=_CASE_PATTERNS)
         raise CaseError(_located(problems, document)) from None
+
+
+_CASE_PATTERNS = {r"^\d{12}$": "account id (12 digits, written as text)"}
 
 
 def _case_wording(site: ErrorSite, raw: Any) -> Worded | None:

@@ -18,11 +18,13 @@ from policy_engine.arn import arn_account, is_account_id, split_arn
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.request import Request, make_request
+from policy_engine.engine.s3_access import S3Access, compile_s3_access
 from policy_engine.errors import PolicyEngineError, Problem
 from policy_engine.memo import BoundedMemo
 from policy_engine.model.policy import PolicyDocument
+from policy_engine.model.s3_access import S3AccessSettings
 from policy_engine.request_checks import question_problems, resource_warning
-from policy_engine.snapshot import Principal, Role, Snapshot, SnapshotPolicy, User
+from policy_engine.snapshot import Principal, Resource, Role, Snapshot, SnapshotPolicy, User
 from policy_engine.whatif import PrincipalRef, Question
 
 # A permissions boundary the snapshot references but does not hold stands in as a policy
@@ -83,6 +85,8 @@ class Target:
     policy: CompiledPolicy | None
     context: Mapping[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # S3 Block Public Access, Object Ownership and ACL of a bucket (or its object).
+    s3: S3Access | None = None
 
 
 class Resolver:
@@ -98,6 +102,7 @@ class Resolver:
         self._missing: dict[str, CompiledPolicy] = {}
         self._assumed: dict[str, CompiledPolicy] = {}
         self._sets: BoundedMemo[tuple[object, ...], PolicySet] = BoundedMemo(4096)
+        self._s3: dict[tuple[str, str | None], S3Access | None] = {}
 
     # -- policies ---------------------------------------------------------------------
 
@@ -352,14 +357,39 @@ class Resolver:
             return Target(role.arn, role.account, trust,
                           {f"aws:ResourceTag/{k}": v for k, v in role.tags.items()})
         governing = snapshot.resource_for(resource)
+        is_s3 = arn is not None and arn.service == "s3" and not arn.account
         if governing is None:
             account, notes = self.resource_account(resource, resource_account)
-            return Target(resource, account, None, self._resource_context(account), notes)
+            s3 = self.s3_access(None, account) if is_s3 else None
+            return Target(resource, account, None, self._resource_context(account), notes,
+                          s3)
         context: dict[str, object] = {f"aws:ResourceTag/{k}": v
                                       for k, v in governing.tags.items()}
         context.update(self._resource_context(governing.account))
         policy = self.compiled(governing.policy) if governing.policy else None
-        return Target(resource, governing.account, policy, context)
+        s3 = self.s3_access(governing, governing.account) if is_s3 else None
+        return Target(resource, governing.account, policy, context, s3=s3)
+
+    def s3_access(self, bucket: Resource | None, account: str | None) -> S3Access | None:
+        """The bucket's settings with its owner's account-level Block Public Access, once
+        per bucket; None when neither is configured (then nothing is evaluated)."""
+        key = (bucket.arn if bucket is not None else "", account)
+        if key in self._s3:
+            return self._s3[key]
+        owner = self.snapshot.account(account) if account else None
+        account_block = owner.s3_public_access_block if owner is not None else None
+        own = bucket.s3 if bucket is not None else None
+        found = None
+        if own is not None or account_block is not None:
+            settings = own or S3AccessSettings()
+            mapping = {a.canonical_user_id: a.id for a in self.snapshot.accounts.values()
+                       if a.canonical_user_id}
+            settings = settings.model_copy(update={
+                "account_public_access_block": account_block, "canonical_users": mapping})
+            policy = bucket.policy.document if bucket is not None and bucket.policy else None
+            found = compile_s3_access(settings, policy)
+        self._s3[key] = found
+        return found
 
     def known_accounts(self) -> tuple[str, ...]:
         """Every account the snapshot holds or its organization lists, sorted."""
@@ -406,7 +436,7 @@ class Resolver:
         """The set for a caller and target; the same one (and so its evaluator, with what
         it remembers) each time they meet again. Compiled policies key it by identity."""
         key = (caller.identity, caller.boundary, session_policy, target.policy,
-               caller.account, target.account)
+               caller.account, target.account, target.s3)
         found = self._sets.get(key)
         if found is None:
             organization = self.snapshot.organization
@@ -419,6 +449,7 @@ class Resolver:
                 rcps=self.org_levels(target.account, "rcp"),
                 management_account=organization.management_account if organization
                 else None,
+                s3=target.s3,
             ))
         return found
 

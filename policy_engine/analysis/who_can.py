@@ -1,14 +1,15 @@
 """who-can ACTION RESOURCE: every principal the snapshot knows that is allowed, and the
-external access the resource policy gives.
-
-Candidates: every user and role of every account (a role stands for its sessions), the
-root user of every account (in the snapshot or named by the resource policy), the users
-and roles of other accounts the resource policy names (in `Principal`, or in an
-`aws:PrincipalArn` / `aws:PrincipalAccount` condition of a `Principal: "*"` statement),
-any principal of another account, service principals the resource policy names, and the
-anonymous caller. Each is decided by `evaluate()`; the answer lists the statements that
-granted access. A caller outside the snapshot is allowed only "if its own account allows
-it" (`Caller.allowed_if`), as Access Analyzer's external-access findings are.
+external access the resource policy gives. Candidates: every user and role of every
+account (a role stands for its sessions), the root user of every account (in the
+snapshot or named by the resource policy), the users and roles of other accounts the
+resource policy names (in `Principal`, or in an `aws:PrincipalArn` /
+`aws:PrincipalAccount` condition of a `Principal: "*"` statement), any principal of
+another account, service principals the resource policy names, and the anonymous caller;
+for an S3 bucket with ACLs, the accounts and groups its grants name too (S3 Block Public
+Access and Object Ownership then decide, as S3 would). Each is decided by `evaluate()`;
+the answer lists the statements that granted access. A caller outside the snapshot is
+allowed only "if its own account allows it" (`Caller.allowed_if`), as Access Analyzer's
+external-access findings are.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from policy_engine.analysis.resolve import Caller, Resolver, Target
 from policy_engine.arn import arn_account, is_account_id, is_service_principal
 from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.engine.s3_access import LOG_DELIVERY_SERVICE, Grantee
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import PolicyEngineError
 
@@ -44,6 +46,13 @@ class Grant:
                              statement.sid or f"#{statement.index}")
                     if entry not in found:
                         found.append(entry)
+        s3 = self.result.explanation.s3
+        for grant in (s3 or {}).get("acl_grants", ()):
+            # An S3 ACL grant that counted: it grants as a resource policy would.
+            if grant["applies"] and grant["ignored_by"] is None:
+                entry = ("acl", grant["acl"], f"{grant['permission']} to {grant['grantee']}")
+                if entry not in found:
+                    found.append(entry)
         return tuple(found)
 
 
@@ -85,6 +94,7 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
             if not isinstance(principal, str):
                 named_services.update(s for s in principal.service or ()
                                       if is_service_principal(s))
+    accounts.update(_acl_accounts(target))
     for account in sorted(accounts):
         yield resolver.caller(f"{account}:root")
     for arn in sorted(named_arns):
@@ -94,14 +104,31 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
             yield resolver.caller(arn)
         except PolicyEngineError:
             continue  # e.g. a principal of an account the snapshot holds, since deleted
-    if target.policy is not None:
+    if target.policy is not None or _acl_grantees(target):
         yield resolver.any_outsider()
+    if Grantee.LOG_DELIVERY in _acl_grantees(target):
+        named_services.add(LOG_DELIVERY_SERVICE)
     for service in sorted(named_services):
         yield resolver.caller(service)
     yield resolver.caller("*")
 
 
 _PRINCIPAL_ACCOUNT, _PRINCIPAL_ARN = "aws:principalaccount", "aws:principalarn"
+
+
+def _acl_grantees(target: Target) -> set[Grantee]:
+    """Who a bucket's (or object's) ACL grants name: S3 evaluates them as resource-side
+    grants, so their grantees are candidates (AllUsers, AuthenticatedUsers: any account)."""
+    if target.s3 is None:
+        return set()
+    return {g.grantee for g in (*target.s3.bucket_grants, *target.s3.object_grants)}
+
+
+def _acl_accounts(target: Target) -> set[str]:
+    if target.s3 is None:
+        return set()
+    return {g.account for g in (*target.s3.bucket_grants, *target.s3.object_grants)
+            if g.grantee is Grantee.ACCOUNT and g.account}
 
 
 def _condition_principals(condition: Mapping[str, Mapping[str, tuple[object, ...]]] | None

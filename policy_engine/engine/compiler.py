@@ -23,6 +23,7 @@ from policy_engine.model.policy import PolicyDocument, Statement
 
 if TYPE_CHECKING:
     from policy_engine.engine.evaluate import Evaluator
+    from policy_engine.engine.s3_access import S3Access
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,9 @@ class PolicySet:
     # repeated actions and resources cheap) lives here. Not part of the set's value.
     _evaluator: Evaluator | None = field(default=None, init=False, repr=False,
                                          compare=False)
+    # S3 Block Public Access, Object Ownership and ACLs of the request's bucket
+    # (`engine.s3_access`); None: not configured, and the evaluator never looks.
+    s3: S3Access | None = None
 
     @cached_property
     def layout(self) -> Layout:
@@ -198,6 +202,7 @@ def compile_policy_set(
     scps: Sequence[Sequence[tuple[str, PolicyDocument]]] | None = None,
     rcps: Sequence[Sequence[tuple[str, PolicyDocument]]] | None = None,
     management_account: str | None = None,
+    s3: S3Access | None = None,
 ) -> PolicySet:
     """Compile named documents into a PolicySet."""
 
@@ -218,6 +223,7 @@ def compile_policy_set(
         scps=levels(scps),
         rcps=levels(rcps),
         management_account=management_account,
+        s3=s3,
     )
 
 

@@ -21,6 +21,7 @@ from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, pri
 from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
+from policy_engine.engine.s3_access import s3_verdict
 from policy_engine.engine.scope import included, rcp_applies, scp_applies
 from policy_engine.engine.service_rules import RULES, apply_rules
 from policy_engine.engine.services import is_kms_cross_account_blocked
@@ -57,7 +58,7 @@ class Evaluator:
     compiled set and its key.
     """
 
-    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
+    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_s3", "_seen",
                  "_silent", "_statement_memos", "_unbound", "layout", "management_account",
                  "rcps", "scps")
 
@@ -71,6 +72,7 @@ class Evaluator:
         self.scps, self.rcps = policies.scps, policies.rcps
         self.management_account = policies.management_account
         self._has_boundary = policies.permissions_boundary is not None
+        self._s3 = policies.s3
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
@@ -100,11 +102,17 @@ class Evaluator:
         """The policies' verdict, then the service rules of the action (most actions have
         none: one dict lookup)."""
         facts = self.facts(request)
-        verdict = facts if isinstance(facts, Verdict) else decide(facts)
+        verdict = self._policies_verdict(facts, request)
         rules = RULES.get(request.action_lower)
         if rules is None:
             return verdict
         return apply_rules(rules, request, verdict, self._without_resource_policy)
+
+    def _policies_verdict(self, facts: Facts | Verdict, request: Request) -> Verdict:
+        if isinstance(facts, Verdict):
+            return facts
+        # S3 settings only ever remove access or rename what granted it (`s3_access`).
+        return decide(facts) if self._s3 is None else s3_verdict(facts, request, self._s3)
 
     def _without_resource_policy(self, request: Request) -> Verdict:
         """The policies' verdict (no service rules) with the set's resource policy left
@@ -112,8 +120,7 @@ class Evaluator:
         evaluator = self._unbound
         if evaluator is None:
             evaluator = self._unbound = Evaluator(replace(self.policies, resource_policy=None))
-        facts = evaluator.facts(request)
-        return facts if isinstance(facts, Verdict) else decide(facts)
+        return evaluator._policies_verdict(evaluator.facts(request), request)
 
     def facts(self, request: Request) -> Facts | Verdict:
         """Scan every applicable statement once; an applicable Deny ends the scan at once.

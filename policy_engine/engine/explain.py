@@ -19,6 +19,7 @@ from policy_engine.engine.result import (
     StatementTrace,
     Verdict,
 )
+from policy_engine.engine.s3_access import resource_kind, s3_trace
 from policy_engine.engine.scope import exemption, scope_of
 from policy_engine.engine.slots import Slot
 from policy_engine.model.oddities import action_oddity, condition_key_oddity
@@ -47,7 +48,9 @@ def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanat
                     for k, v in sorted(request.context.items())},
     }
     derived = tuple(spelled.get(k, k) for k in request.derived_keys)
-    return Explanation(verdict, request_summary, tuple(traces), derived)
+    s3 = None if policies.s3 is None or resource_kind(request) is None else \
+        s3_trace(request, policies.s3)
+    return Explanation(verdict, request_summary, tuple(traces), derived, s3)
 
 
 def trace_policy(policy: CompiledPolicy, slot: Slot, request: Request,

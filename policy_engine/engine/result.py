@@ -31,6 +31,8 @@ class Gate(StrEnum):
     TRUST_POLICY = "trust-policy"
     ROOT = "root"
     SERVICE_RULE = "service-rule"
+    BLOCK_PUBLIC_ACCESS = "block-public-access"  # S3 Block Public Access refused
+    ACL = "acl"  # an S3 ACL grant allowed, or Object Ownership disabled ACLs
 
 
 class Mismatch(StrEnum):
@@ -125,6 +127,9 @@ class Explanation:
     request: dict[str, Any]
     policies: tuple[PolicyTrace, ...]
     derived_keys: tuple[str, ...] = field(default=())
+    # S3 Block Public Access, Object Ownership and ACLs (`engine.s3_access.s3_trace`),
+    # when the set has them: a JSON member of its own, absent otherwise.
+    s3: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -139,4 +144,6 @@ class Explanation:
         }
         if self.verdict.service_rule is not None:  # only then: other outputs stay as they were
             out["service_rule"] = self.verdict.service_rule.to_dict()
+        if self.s3 is not None:
+            out["s3"] = self.s3
         return out

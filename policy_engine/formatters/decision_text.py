@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -30,6 +32,8 @@ def render(result: EvaluationResult, *, title: str | None = None) -> Tree:
     tree = Tree(heading)
     for policy in explanation.policies:
         tree.add(_policy_node(policy, verdict.deciding_policy, verdict.deciding_statement))
+    if explanation.s3 is not None:
+        tree.add(_s3_node(explanation.s3))
     for note in verdict.notes:
         tree.add(Text(f"note: {note}", style="dim"))
     return tree
@@ -46,6 +50,28 @@ def _policy_node(policy: PolicyTrace, deciding: str | None, deciding_at: int | N
     for statement in policy.statements:
         mark = policy.name == deciding and statement.index == deciding_at
         node.add(_statement_text(statement, mark))
+    return node
+
+
+def _s3_node(s3: dict[str, Any]) -> Tree:
+    """S3 Block Public Access, Object Ownership and the ACL grants of the request."""
+    on = [name for name, setting in s3["block_public_access"].items() if setting["on"]]
+    label = Text("s3 ", style="")
+    label.append("Block Public Access", style="bold")
+    label.append(f" {', '.join(on) or 'off'}; bucket policy "
+                 f"{'public' if s3['bucket_policy_public'] else 'not public'}; Object "
+                 f"Ownership {s3['object_ownership'] or 'not configured'} (ACLs "
+                 f"{'evaluated' if s3['acls_evaluated'] else 'disabled'})")
+    node = Tree(label)
+    for grant in s3["acl_grants"]:
+        applies = grant["applies"] and grant["ignored_by"] is None
+        text = Text("✔ " if applies else "✘ ", style="green" if applies else "dim")
+        text.append(f"{grant['acl']}: {grant['permission']} to {grant['grantee']}")
+        if grant["ignored_by"]:
+            text.append(f"  ignored ({grant['ignored_by']})", style="dim")
+        elif not grant["applies"]:
+            text.append("  does not cover this caller and action", style="dim")
+        node.add(text)
     return node
 
 

@@ -53,6 +53,8 @@ def build_account(parts: AccountParts, boundary_arns: Set[str], docs: PolicyDocu
         managed_policies=MappingProxyType(entities.managed),
         identity_providers=providers,
         has_authorization_details=parts.authz is not None, origin=parts.origin,
+        s3_public_access_block=parts.s3_public_access_block,
+        canonical_user_id=parts.canonical_user_id,
     )
 
 

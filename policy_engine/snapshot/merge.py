@@ -16,6 +16,7 @@ from typing import Final
 from pydantic import BaseModel
 
 from policy_engine.arn import arn_account
+from policy_engine.model.s3_access import PublicAccessBlock
 from policy_engine.snapshot.authorization_details import AuthorizationDetails
 from policy_engine.snapshot.messages import ProblemLog, conflict
 from policy_engine.snapshot.model import Origin, ResourceType
@@ -76,6 +77,9 @@ class AccountParts:
     authz: AuthzPart | None = None
     # (provider ARN, the input naming it, its JSON pointer there)
     providers: list[tuple[str, Input, str]] = field(default_factory=list)
+    # S3 account-level settings (`AccountEntry`); the first input that gives each wins.
+    s3_public_access_block: PublicAccessBlock | None = None
+    canonical_user_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -153,9 +157,18 @@ class Merger:
             return  # its problems are reported already
         self._add_account(entry.id, item.origin(pointer), authz=authz, name=entry.name,
                           name_origin=item.origin(pointer + "/name"))
-        self.accounts[entry.id].providers.extend(
+        parts = self.accounts[entry.id]
+        parts.providers.extend(
             (arn, item, f"{pointer}/identity_providers/{i}")
             for i, arn in enumerate(entry.identity_providers))
+        for key in ("s3_public_access_block", "canonical_user_id"):
+            value, known = getattr(entry, key), getattr(parts, key)
+            if value is not None and known is not None and value != known:
+                self.log.problems.append(conflict(
+                    f"account `{entry.id}` has a different `{key}` here than in another "
+                    "input; give it once", item.origin(f"{pointer}/{key}")))
+            elif value is not None:
+                setattr(parts, key, value)
 
     def _account_details(self, entry: AccountEntry, item: Input, pointer: str
                          ) -> AuthzPart | None:

@@ -23,6 +23,7 @@ from policy_engine.arn import arn_segments
 from policy_engine.errors import Problem
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
+from policy_engine.model.s3_access import PublicAccessBlock, S3AccessSettings
 from policy_engine.snapshot.authorization_details import RoleLastUsed
 from policy_engine.snapshot.snapshot_file import OrgPolicyType
 
@@ -243,6 +244,10 @@ class Account:
     identity_providers: tuple[str, ...]
     has_authorization_details: bool
     origin: Origin
+    # S3: the account-level Block Public Access settings and the canonical user id that
+    # ACL grants name the account by; None: not configured / not known.
+    s3_public_access_block: PublicAccessBlock | None = None
+    canonical_user_id: str | None = None
 
     def principals(self) -> Iterator[Principal]:
         yield from self.users.values()
@@ -383,6 +388,9 @@ class Resource:
     origin: Origin
     aliases: tuple[str, ...] = ()  # KMS keys: `alias/NAME`
     type_name: str | None = None  # generic resources: the type as written
+    # S3 buckets: Block Public Access, Object Ownership and the bucket ACL as given (the
+    # account-level settings are the owner's `Account`); None: none configured.
+    s3: S3AccessSettings | None = None
 
     def __repr__(self) -> str:
         return f"Resource({self.arn!r}, type={self.type.value})"

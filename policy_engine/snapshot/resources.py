@@ -14,6 +14,7 @@ from typing import Final, NamedTuple
 from pydantic import BaseModel
 
 from policy_engine.arn import split_arn
+from policy_engine.model.s3_access import S3AccessSettings
 from policy_engine.snapshot.documents import PolicyDocuments
 from policy_engine.snapshot.merge import ResourcePart
 from policy_engine.snapshot.model import RESOURCE_POLICY_KINDS, Resource, ResourceType
@@ -84,7 +85,17 @@ def build_resource(arn: str, part: ResourcePart, docs: PolicyDocuments) -> Resou
         arn=arn, type=rtype, account=account, name=name, region=region, policy=policy,
         tags=MappingProxyType(dict(tags)), origin=item.origin(pointer), aliases=aliases,
         type_name=entry.type if isinstance(entry, GenericResourceEntry) else None,
+        s3=_bucket_settings(entry) if isinstance(entry, S3BucketEntry) else None,
     )
+
+
+def _bucket_settings(entry: S3BucketEntry) -> S3AccessSettings | None:
+    """The bucket's S3 settings, or None when it has none (most snapshots)."""
+    if entry.public_access_block is None and entry.object_ownership is None and \
+            entry.acl is None:
+        return None
+    return S3AccessSettings(public_access_block=entry.public_access_block,
+                            object_ownership=entry.object_ownership, bucket_acl=entry.acl)
 
 
 # (owner account, Region, name)

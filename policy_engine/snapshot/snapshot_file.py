@@ -21,6 +21,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
+from policy_engine.model.s3_access import AclSpec, ObjectOwnershipSpec, PublicAccessBlockSpec
 from policy_engine.snapshot.authorization_details import AuthorizationDetails
 
 SNAPSHOT_FORMAT: Final = "policy-engine-snapshot/1"
@@ -96,6 +97,12 @@ class AccountEntry(_Closed):
         "inline, or the path of a file holding it (relative to this file)")
     identity_providers: tuple[ProviderArn, ...] = Field(
         (), description="SAML and OIDC provider ARNs that trust policies may name")
+    s3_public_access_block: PublicAccessBlockSpec | None = Field(
+        None, description="the account-level S3 Block Public Access settings, as `aws "
+        "s3control get-public-access-block` prints them; absent: not configured")
+    canonical_user_id: str | None = Field(
+        None, description="the account's S3 canonical user id (`aws s3api list-buckets "
+        "--query Owner.ID`), so ACL grants to it name this account")
 
 
 class OrgAccountNode(_Closed):
@@ -152,6 +159,16 @@ class S3BucketEntry(_Closed):
     region: str | None = None
     policy: RawDocument | None = None
     tags: Tags = Field(default_factory=dict)
+    public_access_block: PublicAccessBlockSpec | None = Field(
+        None, description="the bucket's Block Public Access settings, as `aws s3api "
+        "get-public-access-block` prints them; absent: not configured")
+    object_ownership: ObjectOwnershipSpec | None = Field(
+        None, description="`BucketOwnerEnforced`, `BucketOwnerPreferred` or `ObjectWriter` "
+        "(or get-bucket-ownership-controls' output); absent: no ownership controls, ACLs "
+        "apply")
+    acl: AclSpec | None = Field(
+        None, description="the bucket ACL as `aws s3api get-bucket-acl` prints it, or a "
+        "canned ACL name")
 
 
 class KmsKeyEntry(_Closed):

@@ -189,8 +189,8 @@ MALFORMED = [
                  id="wrong-type"),
     pytest.param("    name: prod\n", "    name: prod\n    owner: me\n", "unknown-element",
                  "/accounts/0/owner", "owner: me",
-                 "unknown key `owner` (expected `id`, `name`, `authorization_details` and "
-                 "`identity_providers`)", id="unknown-key"),
+                 "unknown key `owner` (expected `id`, `name`, `authorization_details`, "
+                 "`identity_providers`", id="unknown-key"),
     pytest.param("resources:", "resource:", "unknown-element", "/resource", "resource:",
                  "did you mean `resources`?", id="unknown-top-level-key"),
     pytest.param("          - Effect: Allow", "          - Effect: Alow", "invalid-effect",
