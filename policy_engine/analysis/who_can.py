@@ -85,6 +85,18 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
             if not isinstance(principal, str):
                 named_services.update(s for s in principal.service or ()
                                       if is_service_principal(s))
+    for grant in target.grants:  # a KMS key's grantees and retiring principals
+        for entry in (grant.grant.grantee, grant.grant.RetiringPrincipal,
+                      grant.grant.RetiringServicePrincipal):
+            if entry is None:
+                continue
+            if is_service_principal(entry):
+                named_services.add(entry)
+            elif entry.endswith(":root"):
+                accounts.add(arn_account(entry) or "")
+            elif entry.startswith("arn:"):
+                named_arns.add(entry)
+    accounts.discard("")
     for account in sorted(accounts):
         yield resolver.caller(f"{account}:root")
     for arn in sorted(named_arns):

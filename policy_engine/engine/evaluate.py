@@ -17,6 +17,7 @@ from policy_engine.engine.conditions import CompiledConditionBlock
 from policy_engine.engine.conditions.block import RememberingConditions
 from policy_engine.engine.decide import Facts, PolicyScan, decide, silent_scan
 from policy_engine.engine.explain import explain
+from policy_engine.engine.grants import first_applying
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
 from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
 from policy_engine.engine.request import Request
@@ -56,7 +57,7 @@ class Evaluator:
     compiled set and its key.
     """
 
-    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
+    __slots__ = ("_denies", "_grants", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
                  "_silent", "_statement_memos", "layout", "management_account", "rcps",
                  "scps")
 
@@ -70,6 +71,7 @@ class Evaluator:
         self.scps, self.rcps = policies.scps, policies.rcps
         self.management_account = policies.management_account
         self._has_boundary = policies.permissions_boundary is not None
+        self._grants = policies.grants
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
@@ -172,6 +174,8 @@ class Evaluator:
             scp_levels=levels(layout.scp_levels, scp_on),
             rcp_levels=levels(layout.rcp_levels, rcp_on),
             kms_cross_account_blocked=is_kms_cross_account_blocked(request),
+            endpoint=None if layout.endpoint is None else scan(layout.endpoint),
+            grant=first_applying(self._grants, request) if self._grants else None,
         )
 
     def _plan(self, key: PlanKey) -> tuple[PlanEntry, ...]:

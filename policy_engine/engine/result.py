@@ -31,6 +31,8 @@ class Gate(StrEnum):
     TRUST_POLICY = "trust-policy"
     ROOT = "root"
     SERVICE_RULE = "service-rule"
+    GRANT = "grant"
+    VPC_ENDPOINT = "vpc-endpoint-policy"
 
 
 class Mismatch(StrEnum):
@@ -102,12 +104,32 @@ class Verdict:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class GrantTrace:
+    """What one KMS grant of the key said about the request."""
+
+    label: str
+    grant_id: str | None
+    name: str | None
+    grantee: str
+    operations: tuple[str, ...]
+    applies: bool
+    detail: str
+    constraints_held: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"grant_id": self.grant_id, "name": self.name, "grantee": self.grantee,
+                "operations": list(self.operations), "applies": self.applies,
+                "constraints_held": self.constraints_held, "detail": self.detail}
+
+
 @dataclass(frozen=True)
 class Explanation:
     verdict: Verdict
     request: dict[str, Any]
     policies: tuple[PolicyTrace, ...]
     derived_keys: tuple[str, ...] = field(default=())
+    grants: tuple[GrantTrace, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,4 +141,4 @@ class Explanation:
             "request": self.request,
             "derived_context_keys": list(self.derived_keys),
             "policies": [p.to_dict() for p in self.policies],
-        }
+        } | ({"grants": [g.to_dict() for g in self.grants]} if self.grants else {})

@@ -14,13 +14,24 @@ from typing import Final, NamedTuple
 from pydantic import BaseModel
 
 from policy_engine.arn import split_arn
+from policy_engine.model.kinds import PolicyKind
 from policy_engine.snapshot.documents import PolicyDocuments
 from policy_engine.snapshot.merge import ResourcePart
-from policy_engine.snapshot.model import RESOURCE_POLICY_KINDS, Resource, ResourceType
+from policy_engine.snapshot.model import (
+    RESOURCE_POLICY_KINDS,
+    Resource,
+    ResourceType,
+    VpcEndpoint,
+)
 from policy_engine.snapshot.read import Input
-from policy_engine.snapshot.snapshot_file import GenericResourceEntry, KmsKeyEntry, S3BucketEntry
+from policy_engine.snapshot.snapshot_file import (
+    GenericResourceEntry,
+    KmsKeyEntry,
+    S3BucketEntry,
+    VpcEndpointEntry,
+)
 
-__all__ = ["build_resource"]
+__all__ = ["build_resource", "build_vpc_endpoints"]
 
 
 class _ArnShape(NamedTuple):
@@ -84,7 +95,24 @@ def build_resource(arn: str, part: ResourcePart, docs: PolicyDocuments) -> Resou
         arn=arn, type=rtype, account=account, name=name, region=region, policy=policy,
         tags=MappingProxyType(dict(tags)), origin=item.origin(pointer), aliases=aliases,
         type_name=entry.type if isinstance(entry, GenericResourceEntry) else None,
+        grants=entry.grants if isinstance(entry, KmsKeyEntry) else (),
     )
+
+
+def build_vpc_endpoints(entries: Mapping[str, tuple[VpcEndpointEntry, Input, str]],
+                        docs: PolicyDocuments) -> dict[str, VpcEndpoint]:
+    """Each endpoint with its policy validated as a VPC endpoint policy."""
+    found: dict[str, VpcEndpoint] = {}
+    for endpoint_id, (entry, item, pointer) in entries.items():
+        policy = None
+        if entry.policy is not None:
+            policy = docs.parse(entry.policy, PolicyKind.VPC_ENDPOINT, endpoint_id, item,
+                                pointer + "/policy")
+            if policy is None:
+                continue
+        found[endpoint_id] = VpcEndpoint(endpoint_id, entry.account, entry.vpc_id,
+                                         entry.service_name, policy, item.origin(pointer))
+    return found
 
 
 # (owner account, Region, name)
