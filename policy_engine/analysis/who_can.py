@@ -14,11 +14,12 @@ it" (`Caller.allowed_if`), as Access Analyzer's external-access findings are.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
 from policy_engine.arn import arn_account, is_account_id, is_service_principal
 from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.engine.result import Gate
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import PolicyEngineError
 
@@ -53,9 +54,30 @@ def who_can(resolver: Resolver, action: str, resource: str,
     grants = []
     for caller in candidate_callers(resolver, target):
         result = resolver.evaluate(caller, action, target)
+        if not result.allowed and target.grants:
+            result = _under_grant_constraints(resolver, caller, action, target) or result
         if result.allowed:
             grants.append(Grant(caller, result))
     return grants
+
+
+def _under_grant_constraints(resolver: Resolver, caller: Caller, action: str,
+                             target: Target) -> EvaluationResult | None:
+    """A KMS grant with an encryption-context constraint allows only requests whose
+    context meets it (kms/latest/developerguide/create-grant-overview.html): the answer
+    for a request that carries the constraint's pairs, saying so."""
+    for compiled in target.grants:
+        pairs = compiled.equals if compiled.equals is not None else compiled.subset
+        if not pairs:
+            continue
+        context = {f"kms:EncryptionContext:{key}": value for key, value in pairs}
+        result = resolver.evaluate(caller, action, target, context)
+        if result.allowed and result.verdict.gate is Gate.GRANT:
+            shown = ", ".join(f"{key}={value}" for key, value in pairs)
+            verdict = replace(result.verdict, reason=result.verdict.reason +
+                              f" (when the request's encryption context has {shown})")
+            return replace(result, verdict=verdict)
+    return None
 
 
 def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
