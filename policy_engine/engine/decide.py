@@ -147,7 +147,7 @@ def _grant_path(facts: Facts) -> Verdict | None:
                                                and _session_allows(facts)):
         return None
     return Verdict(Decision.ALLOWED, Gate.GRANT, f"the KMS grant `{check.grant.label}` "
-                   f"allows it: {check.reason}", check.grant.label)
+                   f"allows the request: {check.reason}", check.grant.label)
 
 
 def _caller_without_identity(facts: Facts) -> Verdict | None:

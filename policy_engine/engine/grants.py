@@ -139,7 +139,8 @@ def check_grant(grant: CompiledGrant, request: Request) -> GrantCheck:
     if via is None:
         return GrantCheck(grant, False, f"`{caller.text}` is not the grantee principal")
     if action not in EC_OPERATIONS or (grant.equals is None and grant.subset is None):
-        return GrantCheck(grant, True, "the grant allows the operation for the grantee", via)
+        return GrantCheck(grant, True, "it lists the operation and names the caller as its "
+                          "grantee", via)
     held, why = constraints_hold(grant, request)
     return GrantCheck(grant, held, why, via, held)
 
@@ -149,17 +150,17 @@ def _retire(grant: CompiledGrant, request: Request) -> GrantCheck:
     if grant.retiring is not None:
         via = _via(grant.retiring, caller)
         if via is not None:
-            return GrantCheck(grant, True, "the caller is the grant's retiring principal", via)
+            return GrantCheck(grant, True, "the caller is its retiring principal", via)
     if RETIRE in grant.operations:
         via = _via(grant.grantee, caller)
         if via is not None:
-            return GrantCheck(grant, True, "the grantee may retire a grant that includes "
+            return GrantCheck(grant, True, "the caller is its grantee and it includes "
                               "RetireGrant", via)
     issuing = grant.issuing_account or request.resource_account
     if issuing is not None and caller.account == issuing:
         # The account itself: its root user, or an identity it delegates to.
-        return GrantCheck(grant, True, "the account in which the grant was created may "
-                          "retire it", PrincipalVia.ACCOUNT)
+        return GrantCheck(grant, True, "it was created in the caller's account, which "
+                          "may retire it", PrincipalVia.ACCOUNT)
     return GrantCheck(grant, False, "the caller is not the retiring principal, the grantee "
                       "of a grant including RetireGrant, or the grant's account")
 
@@ -184,7 +185,8 @@ def constraints_hold(grant: CompiledGrant, request: Request) -> tuple[bool, str]
                        f"context; the request also has `{extra[0]}`")
     kind = "EncryptionContextEquals" if grant.equals is not None else \
         "EncryptionContextSubset"
-    return True, f"the grant allows the operation for the grantee; its {kind} constraint holds"
+    return True, (f"it lists the operation, names the caller as its grantee, and its {kind} "
+                  "constraint holds")
 
 
 def first_applying(grants: tuple[CompiledGrant, ...], request: Request) -> GrantCheck | None:

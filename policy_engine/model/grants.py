@@ -19,7 +19,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, model_validator
 
 # grants.html, "Grant operations" (DeriveSharedSecret: API_CreateGrant Operations values).
 GRANT_OPERATIONS: Final = (
@@ -66,7 +66,7 @@ class KmsGrant(_Strict):
 
     GranteePrincipal: StrictStr | None = None
     GranteeServicePrincipal: StrictStr | None = None
-    Operations: tuple[GrantOperation, ...] = Field(min_length=1)
+    Operations: tuple[GrantOperation, ...]
     RetiringPrincipal: StrictStr | None = None
     RetiringServicePrincipal: StrictStr | None = None
     Constraints: GrantConstraints | None = None
@@ -78,6 +78,8 @@ class KmsGrant(_Strict):
 
     @model_validator(mode="after")
     def _one_grantee(self) -> KmsGrant:
+        if not self.Operations:
+            raise ValueError("a grant lists at least one operation in Operations")
         if (self.GranteePrincipal is None) == (self.GranteeServicePrincipal is None):
             raise ValueError("a grant names its grantee with GranteePrincipal or "
                              "GranteeServicePrincipal (exactly one)")
