@@ -51,7 +51,7 @@ def _problem(case: dict[str, Any]) -> tuple[str, str, str]:
 
 def test_unknown_grant_operation_is_located() -> None:
     """grants.html: a grant can only allow grant operations; CreateGrant refuses others."""
-    code, pointer, message = _problem(_case([_grant(Operations=["Decrypt", "PutKeyPolicy"])]))
+    _code, pointer, message = _problem(_case([_grant(Operations=["Decrypt", "PutKeyPolicy"])]))
     assert pointer == "/grants/0/Operations/1"
     assert "`PutKeyPolicy` is not a grant operation" in message
 
@@ -72,7 +72,7 @@ def test_unknown_grant_key_is_located() -> None:
 def test_both_constraints_are_refused() -> None:
     """API_GrantConstraints / create-grant-overview.html#grant-constraints: a grant
     constraint is EncryptionContextEquals or EncryptionContextSubset."""
-    code, pointer, message = _problem(_case([_grant(Constraints={
+    _code, pointer, message = _problem(_case([_grant(Constraints={
         "EncryptionContextEquals": {"a": "b"}, "EncryptionContextSubset": {"a": "b"}})]))
     assert pointer == "/grants/0/Constraints"
     assert "not both" in message

@@ -16,8 +16,8 @@ import pytest
 from policy_engine.analysis.resolve import Resolver
 from policy_engine.analysis.what_can import what_can
 from policy_engine.analysis.who_can import who_can
-from policy_engine.snapshot.messages import SnapshotError
 from policy_engine.snapshot import load_snapshot, load_snapshot_value, snapshot_schema
+from policy_engine.snapshot.messages import SnapshotError
 from policy_engine.whatif import parse_question
 
 EXAMPLE = Path(__file__).parents[2] / "policy_engine" / "examples" / "org" / "snapshot.yaml"
