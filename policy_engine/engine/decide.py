@@ -69,8 +69,14 @@ class Facts:
     scp_levels: tuple[tuple[PolicyScan, ...], ...] | None
     rcp_levels: tuple[tuple[PolicyScan, ...], ...] | None
     kms_cross_account_blocked: bool
-    # The VPC endpoint policy's scan (None: the request uses no endpoint) and the KMS
-    # grant that allows the request (None: no grant does, or the key has none).
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendedFacts(Facts):
+    """Facts of a set with KMS grants or a VPC endpoint policy (kept apart so that a set
+    without them pays nothing for them): the endpoint policy's scan (None: no endpoint)
+    and the grant that allows the request (None: none does)."""
+
     endpoint: PolicyScan | None = None
     grant: GrantCheck | None = None
 
@@ -82,6 +88,17 @@ _RESOURCE_GATE = {Slot.KEY: Gate.KEY_POLICY, Slot.TRUST: Gate.TRUST_POLICY,
 def decide(facts: Facts) -> Verdict:
     """Steps 2-8. Step 1 happens while scanning: the first applicable Deny ends the scan
     with an explicitDeny verdict (evaluate.Evaluator.facts), so Facts never hold a Deny."""
+    return (
+        _organization_gate(facts.rcp_levels, Gate.RCP, "RCP")
+        or _organization_gate(facts.scp_levels, Gate.SCP, "SCP")
+        or _kms_cross_account(facts)
+        or _caller_without_identity(facts)
+        or _allow_paths(facts)
+    )
+
+
+def decide_extended(facts: ExtendedFacts) -> Verdict:
+    """`decide`, with steps 3a (the endpoint policy) and 4a (a KMS grant)."""
     return (
         _organization_gate(facts.rcp_levels, Gate.RCP, "RCP")
         or _organization_gate(facts.scp_levels, Gate.SCP, "SCP")
@@ -115,7 +132,7 @@ def _kms_cross_account(facts: Facts) -> Verdict | None:
     return None
 
 
-def _endpoint_gate(facts: Facts) -> Verdict | None:
+def _endpoint_gate(facts: ExtendedFacts) -> Verdict | None:
     """The endpoint policy must allow the request; it never grants (vpc-endpoints-access).
 
     An account named in its Principal element stands for the account's root user only,
@@ -131,7 +148,7 @@ def _endpoint_gate(facts: Facts) -> Verdict | None:
                  "does not allow it for this caller", scan)
 
 
-def _grant_path(facts: Facts) -> Verdict | None:
+def _grant_path(facts: ExtendedFacts) -> Verdict | None:
     """A KMS grant allows its operations for its grantee without any policy (grants.html).
 
     The IAM and KMS pages say nothing of permissions boundaries or session policies

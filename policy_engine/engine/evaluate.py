@@ -15,7 +15,14 @@ from functools import cached_property, lru_cache
 from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, Layout, PolicySet
 from policy_engine.engine.conditions import CompiledConditionBlock
 from policy_engine.engine.conditions.block import RememberingConditions
-from policy_engine.engine.decide import Facts, PolicyScan, decide, silent_scan
+from policy_engine.engine.decide import (
+    ExtendedFacts,
+    Facts,
+    PolicyScan,
+    decide,
+    decide_extended,
+    silent_scan,
+)
 from policy_engine.engine.explain import explain
 from policy_engine.engine.grants import first_applying
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
@@ -57,8 +64,8 @@ class Evaluator:
     compiled set and its key.
     """
 
-    __slots__ = ("_denies", "_grants", "_has_boundary", "_kept", "_plans", "_policies", "_seen",
-                 "_silent", "_statement_memos", "layout", "management_account", "rcps",
+    __slots__ = ("_denies", "_extras", "_grants", "_has_boundary", "_kept", "_plans",
+                 "_policies", "_seen", "_silent", "_statement_memos", "layout", "management_account", "rcps",
                  "scps")
 
     def __init__(self, policies: PolicySet, *, owned_by_set: bool = False) -> None:
@@ -72,6 +79,9 @@ class Evaluator:
         self.management_account = policies.management_account
         self._has_boundary = policies.permissions_boundary is not None
         self._grants = policies.grants
+        # Grants or an endpoint policy: Facts get their fields (a set without either pays
+        # one attribute test per request).
+        self._extras = bool(policies.grants) or policies.vpc_endpoint_policy is not None
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
@@ -97,7 +107,9 @@ class Evaluator:
 
     def verdict(self, request: Request) -> Verdict:
         facts = self.facts(request)
-        return facts if isinstance(facts, Verdict) else decide(facts)
+        if isinstance(facts, Verdict):
+            return facts
+        return decide_extended(facts) if self._extras else decide(facts)  # type: ignore[arg-type]
 
     def facts(self, request: Request) -> Facts | Verdict:
         """Scan every applicable statement once; an applicable Deny ends the scan at once.
@@ -161,7 +173,7 @@ class Evaluator:
             return None if spec is None or not on else \
                 tuple([tuple([scan(i) for i in level]) for level in spec])
 
-        return Facts(
+        facts = (ExtendedFacts if self._extras else Facts)(
             caller=caller,
             cross_account=request.is_cross_account,
             resource_slot=request.resource_slot,
@@ -174,9 +186,13 @@ class Evaluator:
             scp_levels=levels(layout.scp_levels, scp_on),
             rcp_levels=levels(layout.rcp_levels, rcp_on),
             kms_cross_account_blocked=is_kms_cross_account_blocked(request),
-            endpoint=None if layout.endpoint is None else scan(layout.endpoint),
-            grant=first_applying(self._grants, request) if self._grants else None,
         )
+        if self._extras:
+            object.__setattr__(facts, "endpoint",
+                               None if layout.endpoint is None else scan(layout.endpoint))
+            object.__setattr__(facts, "grant", first_applying(self._grants, request)
+                               if self._grants else None)
+        return facts
 
     def _plan(self, key: PlanKey) -> tuple[PlanEntry, ...]:
         """The statements that can apply to the action, in placement order, from the slots
