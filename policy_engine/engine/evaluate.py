@@ -65,8 +65,8 @@ class Evaluator:
     """
 
     __slots__ = ("_denies", "_extras", "_grants", "_has_boundary", "_kept", "_plans",
-                 "_policies", "_seen", "_silent", "_statement_memos", "layout", "management_account", "rcps",
-                 "scps")
+                 "_policies", "_seen", "_silent", "_statement_memos", "layout",
+                 "management_account", "rcps", "scps")
 
     def __init__(self, policies: PolicySet, *, owned_by_set: bool = False) -> None:
         # The set's own evaluator (`evaluator_for`) refers to its set weakly: a strong
