@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from pydantic import ValidationError as PydanticValidationError
 
 from policy_engine.engine.compiler import PolicySet, compile_policy_set
+from policy_engine.engine.grants import compile_grant
 from policy_engine.engine.request import Request, make_request
 from policy_engine.engine.s3_access import compile_s3_access, resource_kind
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode, join_pointer
 from policy_engine.files import FileReadError, read_bounded
+from policy_engine.model.grants import KmsGrant
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.model.s3_access import S3AccessSettings
@@ -61,6 +63,10 @@ class CaseFile(_Closed):
     management_account: StrictStr | None = None
     # S3 Block Public Access, Object Ownership and ACLs of the request's bucket.
     s3: S3AccessSettings | None = None
+    # KMS grants of the request's key (AWS's ListGrants field names) and the policy of the
+    # VPC endpoint the request travels through.
+    grants: list[KmsGrant] | None = None
+    vpc_endpoint_policy: Any = None
 
 
 @dataclass(frozen=True)
@@ -127,12 +133,15 @@ def parse_case_policies(case: CaseFile, *, source: str = "<input>",
         for n, level in enumerate(getattr(case, key) or ()):
             for i, item in enumerate(level):
                 add(_Slot(key, n), item, f"/{key}/{n}/{i}", kind, f"{label}-L{n}-{i}")
+    if case.vpc_endpoint_policy is not None:
+        add(_Slot("endpoint"), case.vpc_endpoint_policy, "/vpc_endpoint_policy",
+            PolicyKind.VPC_ENDPOINT, "vpc-endpoint-policy")
     return CasePolicies(case, source, document, tuple(slots))
 
 
 @dataclass(frozen=True, slots=True)
 class _Slot:
-    group: str  # identity, boundary, session, scps, rcps
+    group: str  # identity, boundary, session, scps, rcps, endpoint
     level: int = 0
 
 
@@ -201,7 +210,7 @@ class CasePolicies:
                      and slot.level == n and isinstance(p, ParsedPolicy)]
                     for n in range(len(spec))]
 
-        boundary, session = pairs("boundary"), pairs("session")
+        boundary, session, endpoint = pairs("boundary"), pairs("session"), pairs("endpoint")
         return compile_policy_set(
             identity=pairs("identity"),
             permissions_boundary=boundary[0] if boundary else None,
@@ -212,6 +221,8 @@ class CasePolicies:
             management_account=self.case.management_account,
             s3=None if self.case.s3 is None else compile_s3_access(
                 self.case.s3, None if resource is None else resource.document),
+            vpc_endpoint_policy=endpoint[0] if endpoint else None,
+            grants=[compile_grant(grant) for grant in self.case.grants or ()],
         )
 
 
@@ -296,6 +307,10 @@ def _check_callers_policies(case: CaseFile, request: Request, source: str,
                                 "policies or permissions boundary",
                                 "/identity_policies" if case.identity_policies
                                 else "/permission_boundary", source=source))
+    if case.grants and request.resource_slot is not Slot.KEY:
+        problems.append(Problem(ProblemCode.CASE_MISMATCH, "KMS grants belong to a KMS key; "
+                                f"the request's resource `{request.resource}` is not one",
+                                "/grants", source=source))
     if problems:
         raise CaseError(_located(problems, document))
 

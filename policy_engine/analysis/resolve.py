@@ -17,10 +17,12 @@ from datetime import UTC, datetime
 from policy_engine.arn import arn_account, is_account_id, split_arn
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet, compile_policy
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
+from policy_engine.engine.grants import CompiledGrant, compile_grant
 from policy_engine.engine.request import Request, make_request
 from policy_engine.engine.s3_access import S3Access, compile_s3_access
 from policy_engine.errors import PolicyEngineError, Problem
 from policy_engine.memo import BoundedMemo
+from policy_engine.model.grants import KmsGrant
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.model.s3_access import S3AccessSettings
 from policy_engine.request_checks import question_problems, resource_warning
@@ -87,6 +89,7 @@ class Target:
     notes: tuple[str, ...] = ()
     # S3 Block Public Access, Object Ownership and ACL of a bucket (or its object).
     s3: S3Access | None = None
+    grants: tuple[CompiledGrant, ...] = ()  # a KMS key's grants
 
 
 class Resolver:
@@ -103,6 +106,7 @@ class Resolver:
         self._assumed: dict[str, CompiledPolicy] = {}
         self._sets: BoundedMemo[tuple[object, ...], PolicySet] = BoundedMemo(4096)
         self._s3: dict[tuple[str, str | None], S3Access | None] = {}
+        self._grants: dict[str, tuple[CompiledGrant, ...]] = {}
 
     # -- policies ---------------------------------------------------------------------
 
@@ -368,7 +372,8 @@ class Resolver:
         context.update(self._resource_context(governing.account))
         policy = self.compiled(governing.policy) if governing.policy else None
         s3 = self.s3_access(governing, governing.account) if is_s3 else None
-        return Target(resource, governing.account, policy, context, s3=s3)
+        return Target(resource, governing.account, policy, context, s3=s3,
+                      grants=self.grants_of(governing.arn, governing.grants))
 
     def s3_access(self, bucket: Resource | None, account: str | None) -> S3Access | None:
         """The bucket's settings with its owner's account-level Block Public Access, once
@@ -390,6 +395,27 @@ class Resolver:
             found = compile_s3_access(settings, policy)
         self._s3[key] = found
         return found
+
+    def grants_of(self, arn: str, grants: tuple[KmsGrant, ...]) -> tuple[CompiledGrant, ...]:
+        """A key's grants, compiled once."""
+        if not grants:
+            return ()
+        found = self._grants.get(arn)
+        if found is None:
+            found = self._grants[arn] = tuple(compile_grant(g) for g in grants)
+        return found
+
+    def endpoint_policy(self, request: Request) -> CompiledPolicy | None:
+        """The policy of the VPC endpoint the request names with `aws:SourceVpce`, if the
+        snapshot holds that endpoint (None: no endpoint, or its default full-access
+        policy)."""
+        value = request.context.get("aws:sourcevpce")
+        if value is None or value.single is None:
+            return None
+        endpoint = self.snapshot.vpc_endpoints.get(value.single)
+        if endpoint is None or endpoint.policy is None:
+            return None
+        return self.compiled(endpoint.policy)
 
     def known_accounts(self) -> tuple[str, ...]:
         """Every account the snapshot holds or its organization lists, sorted."""
@@ -432,11 +458,12 @@ class Resolver:
     # -- requests ---------------------------------------------------------------------
 
     def policy_set(self, caller: Caller, target: Target,
-                   session_policy: CompiledPolicy | None = None) -> PolicySet:
+                   session_policy: CompiledPolicy | None = None,
+                   endpoint: CompiledPolicy | None = None) -> PolicySet:
         """The set for a caller and target; the same one (and so its evaluator, with what
         it remembers) each time they meet again. Compiled policies key it by identity."""
         key = (caller.identity, caller.boundary, session_policy, target.policy,
-               caller.account, target.account, target.s3)
+               caller.account, target.account, target.s3, target.grants, endpoint)
         found = self._sets.get(key)
         if found is None:
             organization = self.snapshot.organization
@@ -450,6 +477,8 @@ class Resolver:
                 management_account=organization.management_account if organization
                 else None,
                 s3=target.s3,
+                vpc_endpoint_policy=endpoint,
+                grants=target.grants,
             ))
         return found
 
@@ -465,8 +494,9 @@ class Resolver:
     def evaluate(self, caller: Caller, action: str, target: Target,
                  context: Mapping[str, object] | None = None) -> EvaluationResult:
         """The engine's decision, with what the snapshot could not tell added as notes."""
-        result = evaluate(self.request(caller, action, target, context),
-                          self.policy_set(caller, target))
+        request = self.request(caller, action, target, context)
+        result = evaluate(request, self.policy_set(caller, target,
+                                                   endpoint=self.endpoint_policy(request)))
         notes = caller.notes + target.notes
         if caller.missing_boundary is not None and result.allowed:
             # An explicit Deny in a boundary overrides any Allow, even a resource policy's

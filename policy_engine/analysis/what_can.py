@@ -41,8 +41,8 @@ _ACTION_SENSITIVE_SERVICES = frozenset({"kms"})
 
 
 def is_uniform_for_service(policy_set: PolicySet, service: str) -> bool:
-    if service in _ACTION_SENSITIVE_SERVICES:
-        return False
+    if service in _ACTION_SENSITIVE_SERVICES or (policy_set.grants and service == "kms"):
+        return False  # (a KMS grant allows only the operations it lists)
     return all(statement.actions.uniform_for_service(service) is not None
                for placement in policy_set.layout.placements
                for statement in placement.policy.statements)

@@ -15,11 +15,12 @@ external-access findings are.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
 from policy_engine.arn import arn_account, is_account_id, is_service_principal
 from policy_engine.engine.evaluate import EvaluationResult
+from policy_engine.engine.result import Gate
 from policy_engine.engine.s3_access import LOG_DELIVERY_SERVICE, Grantee
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import PolicyEngineError
@@ -62,9 +63,30 @@ def who_can(resolver: Resolver, action: str, resource: str,
     grants = []
     for caller in candidate_callers(resolver, target):
         result = resolver.evaluate(caller, action, target)
+        if not result.allowed and target.grants:
+            result = _under_grant_constraints(resolver, caller, action, target) or result
         if result.allowed:
             grants.append(Grant(caller, result))
     return grants
+
+
+def _under_grant_constraints(resolver: Resolver, caller: Caller, action: str,
+                             target: Target) -> EvaluationResult | None:
+    """A KMS grant with an encryption-context constraint allows only requests whose
+    context meets it (kms/latest/developerguide/create-grant-overview.html): the answer
+    for a request that carries the constraint's pairs, saying so."""
+    for compiled in target.grants:
+        pairs = compiled.equals if compiled.equals is not None else compiled.subset
+        if not pairs:
+            continue
+        context = {f"kms:EncryptionContext:{key}": value for key, value in pairs}
+        result = resolver.evaluate(caller, action, target, context)
+        if result.allowed and result.verdict.gate is Gate.GRANT:
+            shown = ", ".join(f"{key}={value}" for key, value in pairs)
+            verdict = replace(result.verdict, reason=result.verdict.reason +
+                              f" (when the request's encryption context has {shown})")
+            return replace(result, verdict=verdict)
+    return None
 
 
 def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
@@ -95,6 +117,18 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
                 named_services.update(s for s in principal.service or ()
                                       if is_service_principal(s))
     accounts.update(_acl_accounts(target))
+    for grant in target.grants:  # a KMS key's grantees and retiring principals
+        for entry in (grant.grant.grantee, grant.grant.RetiringPrincipal,
+                      grant.grant.RetiringServicePrincipal):
+            if entry is None:
+                continue
+            if is_service_principal(entry):
+                named_services.add(entry)
+            elif entry.endswith(":root"):
+                accounts.add(arn_account(entry) or "")
+            elif entry.startswith("arn:"):
+                named_arns.add(entry)
+    accounts.discard("")
     for account in sorted(accounts):
         yield resolver.caller(f"{account}:root")
     for arn in sorted(named_arns):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from policy_engine.engine.conditions import CompiledConditionBlock, compile_condition_block
 from policy_engine.engine.context import RequestContext
+from policy_engine.engine.grants import CompiledGrant
 from policy_engine.engine.match_action import CompiledActions, compile_actions
 from policy_engine.engine.match_principal import CompiledPrincipals, compile_principals
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
@@ -122,6 +123,10 @@ class PolicySet:
     scps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     rcps: tuple[tuple[CompiledPolicy, ...], ...] | None = None
     management_account: str | None = None
+    # The VPC endpoint the request travels through: its policy must allow (never grants).
+    vpc_endpoint_policy: CompiledPolicy | None = None
+    # The KMS grants of the request's key (grants.html): each can allow, none can deny.
+    grants: tuple[CompiledGrant, ...] = ()
     # The evaluator of this set, attached by `engine.evaluate.evaluator_for` on first use.
     # `evaluate(request, policy_set)` is the public API and keeps no state, and the set is
     # the one object its callers keep between calls, so the evaluator (whose memos make
@@ -160,6 +165,7 @@ class Layout:
     identity: tuple[int, ...]
     boundary: int | None
     session: int | None
+    endpoint: int | None = None
 
 
 def _build_layout(policies: PolicySet) -> Layout:
@@ -189,8 +195,10 @@ def _build_layout(policies: PolicySet) -> Layout:
     identity = tuple([one(Slot.IDENTITY, policy) for policy in policies.identity])
     boundary = one(Slot.PERMISSIONS_BOUNDARY, policies.permissions_boundary)
     session = one(Slot.SESSION, policies.session_policy)
+    endpoint = one(Slot.VPC_ENDPOINT, policies.vpc_endpoint_policy)
     return Layout(tuple(placements), tuple([p.slot for p in placements]), scp_levels,
-                  rcp_levels, resource, identity, boundary, session)  # type: ignore[arg-type]
+                  rcp_levels, resource, identity, boundary, session,  # type: ignore[arg-type]
+                  endpoint)
 
 
 def compile_policy_set(
@@ -203,6 +211,8 @@ def compile_policy_set(
     rcps: Sequence[Sequence[tuple[str, PolicyDocument]]] | None = None,
     management_account: str | None = None,
     s3: S3Access | None = None,
+    vpc_endpoint_policy: tuple[str, PolicyDocument] | None = None,
+    grants: Sequence[CompiledGrant] = (),
 ) -> PolicySet:
     """Compile named documents into a PolicySet."""
 
@@ -224,6 +234,8 @@ def compile_policy_set(
         rcps=levels(rcps),
         management_account=management_account,
         s3=s3,
+        vpc_endpoint_policy=one(vpc_endpoint_policy),
+        grants=tuple(grants),
     )
 
 

@@ -9,7 +9,11 @@ Order (first final answer wins):
  1. any applicable Deny ................................... explicitDeny
  2. RCPs: a level of the resource's path without an Allow .. implicitDeny
  3. SCPs: a level of the principal's path without an Allow . implicitDeny
+ 3a. VPC endpoint policy (the request uses an endpoint) without an Allow for the caller
+    (vpc/latest/privatelink/vpc-endpoints-access.html) ....... implicitDeny
  4. KMS operation that does not work across accounts ...... implicitDeny
+ 4a. a KMS grant on the key allows the operation for the caller (kms grants.html;
+    limited by boundary and session policy) ................ allowed
  5. caller without IAM identity (anonymous, service, IdP):
     resource policy grants it ............................. allowed, else implicitDeny
  6. same account: resource policy names the caller directly allowed (limits by R1.4)
@@ -23,11 +27,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from policy_engine.engine.match_principal import PrincipalVia
 from policy_engine.engine.request import PrincipalType, RequestPrincipal
 from policy_engine.engine.result import Decision, Gate, RuleCitation, Verdict
 from policy_engine.engine.slots import Slot
+
+if TYPE_CHECKING:
+    from policy_engine.engine.grants import GrantCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,17 @@ _KMS_CROSS_ACCOUNT = RuleCitation(
     "kms-operation-not-cross-account",
     "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html")
 
+
+@dataclass(frozen=True, slots=True)
+class ExtendedFacts(Facts):
+    """Facts of a set with KMS grants or a VPC endpoint policy (kept apart so that a set
+    without them pays nothing for them): the endpoint policy's scan (None: no endpoint)
+    and the grant that allows the request (None: none does)."""
+
+    endpoint: PolicyScan | None = None
+    grant: GrantCheck | None = None
+
+
 _RESOURCE_GATE = {Slot.KEY: Gate.KEY_POLICY, Slot.TRUST: Gate.TRUST_POLICY,
                   Slot.RESOURCE: Gate.RESOURCE_POLICY}
 
@@ -81,6 +100,25 @@ def decide(facts: Facts) -> Verdict:
         or _caller_without_identity(facts)
         or _allow_paths(facts)
     )
+
+
+def decide_extended(facts: ExtendedFacts) -> Verdict:
+    """`decide`, with steps 3a (the endpoint policy) and 4a (a KMS grant)."""
+    return (
+        _organization_gate(facts.rcp_levels, Gate.RCP, "RCP")
+        or _organization_gate(facts.scp_levels, Gate.SCP, "SCP")
+        or (facts.endpoint is not None and _endpoint_gate(facts))
+        or _kms_cross_account(facts)
+        or (facts.grant is not None and _grant_path(facts))
+        or _caller_without_identity(facts)
+        or _allow_paths(facts)
+    )
+
+
+def decide_any(facts: Facts) -> Verdict:
+    """`decide_extended` for facts that carry an endpoint or a grant, else `decide`: for
+    callers that rewrite facts (`s3_access`) and must keep every gate."""
+    return decide_extended(facts) if isinstance(facts, ExtendedFacts) else decide(facts)
 
 
 def _deny(gate: Gate, reason: str, scan: PolicyScan | None = None,
@@ -104,6 +142,41 @@ def _kms_cross_account(facts: Facts) -> Verdict | None:
                              "key in another account, whatever the policies allow"),
                        service_rule=_KMS_CROSS_ACCOUNT)
     return None
+
+
+def _endpoint_gate(facts: ExtendedFacts) -> Verdict | None:
+    """The endpoint policy must allow the request; it never grants (vpc-endpoints-access).
+
+    An account named in its Principal element stands for the account's root user only,
+    not its users and roles (the page's gateway-endpoint note); reading it so everywhere
+    can only refuse."""
+    scan = facts.endpoint
+    assert scan is not None
+    via = scan.allow_via
+    if via is not None and (via is not PrincipalVia.ACCOUNT
+                            or facts.caller.type is PrincipalType.ROOT):
+        return None
+    return _deny(Gate.VPC_ENDPOINT, "the request travels through a VPC endpoint whose policy "
+                 "does not allow it for this caller", scan)
+
+
+def _grant_path(facts: ExtendedFacts) -> Verdict | None:
+    """A KMS grant allows its operations for its grantee without any policy (grants.html).
+
+    The IAM and KMS pages say nothing of permissions boundaries or session policies
+    against a grant; a grant is read here as limited by both, the answer that cannot be a
+    wrong Allow. A grant that names the caller's account delegates to the account: the
+    caller's own policies must then allow the request."""
+    check = facts.grant
+    assert check is not None
+    if check.delegated:
+        if _identity_path_gap(facts) is not None:
+            return None
+    elif facts.caller.is_iam_identity and not (_boundary_allows(facts)
+                                               and _session_allows(facts)):
+        return None
+    return Verdict(Decision.ALLOWED, Gate.GRANT, f"the KMS grant `{check.grant.label}` "
+                   f"allows the request: {check.reason}", check.grant.label)
 
 
 def _caller_without_identity(facts: Facts) -> Verdict | None:

@@ -15,8 +15,16 @@ from functools import cached_property, lru_cache
 from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, Layout, PolicySet
 from policy_engine.engine.conditions import CompiledConditionBlock
 from policy_engine.engine.conditions.block import RememberingConditions
-from policy_engine.engine.decide import Facts, PolicyScan, decide, silent_scan
+from policy_engine.engine.decide import (
+    ExtendedFacts,
+    Facts,
+    PolicyScan,
+    decide,
+    decide_extended,
+    silent_scan,
+)
 from policy_engine.engine.explain import explain
+from policy_engine.engine.grants import first_applying
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
 from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
 from policy_engine.engine.request import Request
@@ -58,9 +66,9 @@ class Evaluator:
     compiled set and its key.
     """
 
-    __slots__ = ("_denies", "_has_boundary", "_kept", "_plans", "_policies", "_s3", "_seen",
-                 "_silent", "_statement_memos", "_unbound", "layout", "management_account",
-                 "rcps", "scps")
+    __slots__ = ("_denies", "_extras", "_grants", "_has_boundary", "_kept", "_plans",
+                 "_policies", "_s3", "_seen", "_silent", "_statement_memos", "_unbound",
+                 "layout", "management_account", "rcps", "scps")
 
     def __init__(self, policies: PolicySet, *, owned_by_set: bool = False) -> None:
         # The set's own evaluator (`evaluator_for`) refers to its set weakly: a strong
@@ -73,6 +81,10 @@ class Evaluator:
         self.management_account = policies.management_account
         self._has_boundary = policies.permissions_boundary is not None
         self._s3 = policies.s3
+        self._grants = policies.grants
+        # Grants or an endpoint policy: Facts get their fields (a set without either pays
+        # one attribute test per request).
+        self._extras = bool(policies.grants) or policies.vpc_endpoint_policy is not None
         self.layout: Layout = policies.layout
         placements = self.layout.placements
         self._plans: BoundedMemo[PlanKey, tuple[PlanEntry, ...]] = BoundedMemo(_PLAN_LIMIT)
@@ -102,7 +114,12 @@ class Evaluator:
         """The policies' verdict, then the service rules of the action (most actions have
         none: one dict lookup)."""
         facts = self.facts(request)
-        verdict = self._policies_verdict(facts, request)
+        if isinstance(facts, Verdict):
+            verdict = facts
+        elif self._s3 is not None:  # S3 settings only ever remove access or rename it
+            verdict = s3_verdict(facts, request, self._s3)
+        else:
+            verdict = decide_extended(facts) if self._extras else decide(facts)  # type: ignore[arg-type]
         rules = RULES.get(request.action_lower)
         if rules is None:
             return verdict
@@ -112,7 +129,9 @@ class Evaluator:
         if isinstance(facts, Verdict):
             return facts
         # S3 settings only ever remove access or rename what granted it (`s3_access`).
-        return decide(facts) if self._s3 is None else s3_verdict(facts, request, self._s3)
+        if self._s3 is not None:
+            return s3_verdict(facts, request, self._s3)
+        return decide_extended(facts) if self._extras else decide(facts)  # type: ignore[arg-type]
 
     def _without_resource_policy(self, request: Request) -> Verdict:
         """The policies' verdict (no service rules) with the set's resource policy left
@@ -184,7 +203,7 @@ class Evaluator:
             return None if spec is None or not on else \
                 tuple([tuple([scan(i) for i in level]) for level in spec])
 
-        return Facts(
+        facts = (ExtendedFacts if self._extras else Facts)(
             caller=caller,
             cross_account=request.is_cross_account,
             resource_slot=request.resource_slot,
@@ -198,6 +217,12 @@ class Evaluator:
             rcp_levels=levels(layout.rcp_levels, rcp_on),
             kms_cross_account_blocked=is_kms_cross_account_blocked(request),
         )
+        if self._extras:
+            object.__setattr__(facts, "endpoint",
+                               None if layout.endpoint is None else scan(layout.endpoint))
+            object.__setattr__(facts, "grant", first_applying(self._grants, request)
+                               if self._grants else None)
+        return facts
 
     def _plan(self, key: PlanKey) -> tuple[PlanEntry, ...]:
         """The statements that can apply to the action, in placement order, from the slots

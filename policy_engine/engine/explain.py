@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, PolicySet
+from policy_engine.engine.grants import check_grant
 from policy_engine.engine.match_principal import PrincipalVia, principal_via
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import (
     Explanation,
+    GrantTrace,
     Mismatch,
     PolicyTrace,
     StatementTrace,
@@ -50,7 +52,23 @@ def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanat
     derived = tuple(spelled.get(k, k) for k in request.derived_keys)
     s3 = None if policies.s3 is None or resource_kind(request) is None else \
         s3_trace(request, policies.s3)
-    return Explanation(verdict, request_summary, tuple(traces), derived, s3)
+    return Explanation(verdict, request_summary, tuple(traces), derived, s3,
+                       trace_grants(policies, request))
+
+
+def trace_grants(policies: PolicySet, request: Request) -> tuple[GrantTrace, ...]:
+    """Every grant of the key, with whether it applies to the request and why."""
+    traces = []
+    for grant in policies.grants:
+        check = check_grant(grant, request)
+        model = grant.grant
+        detail = check.reason
+        if check.applies and check.delegated:
+            detail += " (through the caller's account: its own policies must allow it)"
+        traces.append(GrantTrace(grant.label, model.GrantId, model.Name, model.grantee,
+                                 model.Operations, check.applies, detail,
+                                 check.constraints_held))
+    return tuple(traces)
 
 
 def trace_policy(policy: CompiledPolicy, slot: Slot, request: Request,

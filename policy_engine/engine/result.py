@@ -33,6 +33,8 @@ class Gate(StrEnum):
     SERVICE_RULE = "service-rule"
     BLOCK_PUBLIC_ACCESS = "block-public-access"  # S3 Block Public Access refused
     ACL = "acl"  # an S3 ACL grant allowed, or Object Ownership disabled ACLs
+    GRANT = "grant"
+    VPC_ENDPOINT = "vpc-endpoint-policy"
 
 
 class Mismatch(StrEnum):
@@ -121,6 +123,25 @@ class Verdict:
     service_rule: RuleCitation | None = None  # set when the gate is SERVICE_RULE
 
 
+@dataclass(frozen=True, slots=True)
+class GrantTrace:
+    """What one KMS grant of the key said about the request."""
+
+    label: str
+    grant_id: str | None
+    name: str | None
+    grantee: str
+    operations: tuple[str, ...]
+    applies: bool
+    detail: str
+    constraints_held: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"grant_id": self.grant_id, "name": self.name, "grantee": self.grantee,
+                "operations": list(self.operations), "applies": self.applies,
+                "constraints_held": self.constraints_held, "detail": self.detail}
+
+
 @dataclass(frozen=True)
 class Explanation:
     verdict: Verdict
@@ -130,6 +151,7 @@ class Explanation:
     # S3 Block Public Access, Object Ownership and ACLs (`engine.s3_access.s3_trace`),
     # when the set has them: a JSON member of its own, absent otherwise.
     s3: dict[str, Any] | None = None
+    grants: tuple[GrantTrace, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -146,4 +168,6 @@ class Explanation:
             out["service_rule"] = self.verdict.service_rule.to_dict()
         if self.s3 is not None:
             out["s3"] = self.s3
+        if self.grants:
+            out["grants"] = [g.to_dict() for g in self.grants]
         return out

@@ -35,7 +35,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
-from policy_engine.engine.decide import Facts, PolicyScan, decide
+from policy_engine.engine.decide import Facts, PolicyScan, decide_any
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia
 from policy_engine.engine.request import PrincipalType, Request, RequestPrincipal
 from policy_engine.engine.result import Decision, Gate, Verdict
@@ -280,7 +280,7 @@ def _canned(acl: CannedAcl, which: str) -> tuple[CompiledAclGrant, ...]:
 def s3_verdict(facts: Facts, request: Request, access: S3Access) -> Verdict:
     """The decision table read with the bucket's S3 settings applied (see the module)."""
     if resource_kind(request) is None:
-        return decide(facts)
+        return decide_any(facts)
     resource = facts.resource
     restricted = resource is not None and resource.allows and _restricts(access, request)
     grants = access.grants_for(request)
@@ -289,7 +289,7 @@ def s3_verdict(facts: Facts, request: Request, access: S3Access) -> Verdict:
         else resource
     acl_scan, acl_grant = _acl_scan(counted, request)
     side = _stronger(policy_side, acl_scan)
-    verdict = decide(facts if side is resource else replace(facts, resource=side))
+    verdict = decide_any(facts if side is resource else replace(facts, resource=side))
     if verdict.decision is Decision.ALLOWED:
         if side is acl_scan and acl_grant is not None and verdict.gate in _RESOURCE_GATES:
             verdict = _acl_verdict(verdict, acl_grant, request)
@@ -298,7 +298,7 @@ def s3_verdict(facts: Facts, request: Request, access: S3Access) -> Verdict:
         return verdict
     # Would the access S3 blocked have allowed it? Then the block decided; name it.
     all_scan, all_grant = _acl_scan(grants, request)
-    unblocked = decide(replace(facts, resource=_stronger(resource, all_scan)))
+    unblocked = decide_any(replace(facts, resource=_stronger(resource, all_scan)))
     if unblocked.decision is not Decision.ALLOWED:
         return verdict
     if restricted and (all_grant is None or unblocked.deciding_policy != all_scan.name):

@@ -48,6 +48,9 @@ class Slot(StrEnum):
     IDENTITY = "identity", 3, Applicability.IAM_CALLER
     PERMISSIONS_BOUNDARY = "permissions-boundary", 4, Applicability.IAM_CALLER
     SESSION = "session", 5, Applicability.SESSION_CALLER
+    # The policy of the VPC endpoint the request travels through: a limit on every caller
+    # (vpc/latest/privatelink/vpc-endpoints-access.html).
+    VPC_ENDPOINT = "vpc-endpoint", 6, Applicability.EVERY_REQUEST
 
     @property
     def label(self) -> str:

@@ -34,6 +34,13 @@ def render(result: EvaluationResult, *, title: str | None = None) -> Tree:
         tree.add(_policy_node(policy, verdict.deciding_policy, verdict.deciding_statement))
     if explanation.s3 is not None:
         tree.add(_s3_node(explanation.s3))
+    for grant in explanation.grants:
+        text = Text("✔ " if grant.applies else "✘ ",
+                    style="green" if grant.applies else "dim")
+        text.append(f"grant {grant.label}", style="bold")
+        text.append(f" to {grant.grantee} ({', '.join(grant.operations)})  {grant.detail}",
+                    style="" if grant.applies else "dim")
+        tree.add(text)
     for note in verdict.notes:
         tree.add(Text(f"note: {note}", style="dim"))
     return tree

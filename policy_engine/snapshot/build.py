@@ -30,7 +30,7 @@ from policy_engine.snapshot.model import (
     Snapshot,
 )
 from policy_engine.snapshot.organization import build_organization
-from policy_engine.snapshot.resources import build_resource
+from policy_engine.snapshot.resources import build_resource, build_vpc_endpoints
 
 __all__ = ["build_snapshot"]
 
@@ -47,7 +47,11 @@ def build_snapshot(merged: Merger, log: ProblemLog, *, strict: bool) -> Snapshot
     resources = {arn: resource for arn, part in merged.resources.items()
                  if (resource := build_resource(arn, part, docs)) is not None}
     log.raise_problems()
+    endpoints = build_vpc_endpoints(merged.vpc_endpoints, docs)
+    log.raise_problems()
     snapshot = _indexed(accounts, organization, resources, tuple(log.sources))
+    if endpoints:
+        snapshot = replace(snapshot, vpc_endpoints=MappingProxyType(endpoints))
     log.warnings.extend(_missing_references(snapshot))
     if strict and log.warnings:
         log.problems.extend(log.warnings)

@@ -28,6 +28,7 @@ from policy_engine.snapshot.snapshot_file import (
     ResourcesEntry,
     S3BucketEntry,
     SnapshotFile,
+    VpcEndpointEntry,
 )
 
 __all__ = ["RESOURCE_LISTS", "AccountParts", "AuthzPart", "Merger", "OrgPart", "ResourcePart"]
@@ -109,6 +110,8 @@ class Merger:
         self.accounts: dict[str, AccountParts] = {}
         self.organization: OrgPart | None = None
         self.resources: dict[str, ResourcePart] = {}
+        # VPC endpoint id -> (entry, its input, its pointer)
+        self.vpc_endpoints: dict[str, tuple[VpcEndpointEntry, Input, str]] = {}
 
     def add_input(self, item: Input | None) -> None:
         """A snapshot file or an authorization-details file (None: it could not be read)."""
@@ -150,6 +153,15 @@ class Merger:
         if snapshot.organization is not None:
             self._add_organization(OrgPart(snapshot.organization, item, "/organization"))
         self._add_resources(snapshot, item)
+        for index, endpoint in enumerate(snapshot.vpc_endpoints):
+            pointer = f"/vpc_endpoints/{index}"
+            known = self.vpc_endpoints.get(endpoint.id)
+            if known is not None and known[0] != endpoint:
+                self.log.problems.append(conflict(
+                    f"VPC endpoint `{endpoint.id}` is described differently here and in "
+                    f"{known[1].origin(known[2])}", item.origin(pointer)))
+                continue
+            self.vpc_endpoints.setdefault(endpoint.id, (endpoint, item, pointer))
 
     def _add_account_entry(self, entry: AccountEntry, item: Input, pointer: str) -> None:
         authz = self._account_details(entry, item, pointer)

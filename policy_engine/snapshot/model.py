@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Final
 
 from policy_engine.arn import arn_segments
 from policy_engine.errors import Problem
+from policy_engine.model.grants import KmsGrant
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
 from policy_engine.model.s3_access import PublicAccessBlock, S3AccessSettings
@@ -391,6 +392,7 @@ class Resource:
     # S3 buckets: Block Public Access, Object Ownership and the bucket ACL as given (the
     # account-level settings are the owner's `Account`); None: none configured.
     s3: S3AccessSettings | None = None
+    grants: tuple[KmsGrant, ...] = ()  # KMS keys: their grants
 
     def __repr__(self) -> str:
         return f"Resource({self.arn!r}, type={self.type.value})"
@@ -398,6 +400,21 @@ class Resource:
 
 def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class VpcEndpoint:
+    """A VPC endpoint; `policy` None: the default endpoint policy (full access)."""
+
+    id: str
+    account: str
+    vpc_id: str | None
+    service_name: str | None
+    policy: SnapshotPolicy | None
+    origin: Origin
+
+    def __repr__(self) -> str:
+        return f"VpcEndpoint({self.id!r})"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -419,6 +436,7 @@ class Snapshot:
     _aws_managed: Mapping[str, ManagedPolicy] = field(default_factory=_empty, repr=False)
     _groups_of: Mapping[str, tuple[Group, ...]] = field(default_factory=_empty, repr=False)
     _kms_aliases: Mapping[str, Resource] = field(default_factory=_empty, repr=False)
+    vpc_endpoints: Mapping[str, VpcEndpoint] = field(default_factory=_empty)
 
     def __repr__(self) -> str:
         org = self.organization.id if self.organization else None

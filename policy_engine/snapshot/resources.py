@@ -14,14 +14,25 @@ from typing import Final, NamedTuple
 from pydantic import BaseModel
 
 from policy_engine.arn import split_arn
+from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.s3_access import S3AccessSettings
 from policy_engine.snapshot.documents import PolicyDocuments
 from policy_engine.snapshot.merge import ResourcePart
-from policy_engine.snapshot.model import RESOURCE_POLICY_KINDS, Resource, ResourceType
+from policy_engine.snapshot.model import (
+    RESOURCE_POLICY_KINDS,
+    Resource,
+    ResourceType,
+    VpcEndpoint,
+)
 from policy_engine.snapshot.read import Input
-from policy_engine.snapshot.snapshot_file import GenericResourceEntry, KmsKeyEntry, S3BucketEntry
+from policy_engine.snapshot.snapshot_file import (
+    GenericResourceEntry,
+    KmsKeyEntry,
+    S3BucketEntry,
+    VpcEndpointEntry,
+)
 
-__all__ = ["build_resource"]
+__all__ = ["build_resource", "build_vpc_endpoints"]
 
 
 class _ArnShape(NamedTuple):
@@ -86,6 +97,7 @@ def build_resource(arn: str, part: ResourcePart, docs: PolicyDocuments) -> Resou
         tags=MappingProxyType(dict(tags)), origin=item.origin(pointer), aliases=aliases,
         type_name=entry.type if isinstance(entry, GenericResourceEntry) else None,
         s3=_bucket_settings(entry) if isinstance(entry, S3BucketEntry) else None,
+        grants=entry.grants if isinstance(entry, KmsKeyEntry) else (),
     )
 
 
@@ -96,6 +108,22 @@ def _bucket_settings(entry: S3BucketEntry) -> S3AccessSettings | None:
         return None
     return S3AccessSettings(public_access_block=entry.public_access_block,
                             object_ownership=entry.object_ownership, bucket_acl=entry.acl)
+
+
+def build_vpc_endpoints(entries: Mapping[str, tuple[VpcEndpointEntry, Input, str]],
+                        docs: PolicyDocuments) -> dict[str, VpcEndpoint]:
+    """Each endpoint with its policy validated as a VPC endpoint policy."""
+    found: dict[str, VpcEndpoint] = {}
+    for endpoint_id, (entry, item, pointer) in entries.items():
+        policy = None
+        if entry.policy is not None:
+            policy = docs.parse(entry.policy, PolicyKind.VPC_ENDPOINT, endpoint_id, item,
+                                pointer + "/policy")
+            if policy is None:
+                continue
+        found[endpoint_id] = VpcEndpoint(endpoint_id, entry.account, entry.vpc_id,
+                                         entry.service_name, policy, item.origin(pointer))
+    return found
 
 
 # (owner account, Region, name)

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
+from policy_engine.model.grants import KmsGrant
 from policy_engine.model.s3_access import AclSpec, ObjectOwnershipSpec, PublicAccessBlockSpec
 from policy_engine.snapshot.authorization_details import AuthorizationDetails
 
@@ -33,6 +34,7 @@ ROOT_ID_PATTERN: Final = r"^r-[0-9a-z]{4,32}$"
 OU_ID_PATTERN: Final = r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"
 ORG_POLICY_ID_PATTERN: Final = r"^p-[0-9a-zA-Z_]{8,128}$"
 PROVIDER_ARN_PATTERN: Final = r"^arn:[a-z-]+:iam::\d{12}:(saml-provider|oidc-provider)/.+$"
+VPC_ENDPOINT_ID_PATTERN: Final = r"^vpce-[0-9a-f]{8,17}$"
 PATTERN_WORDS: Final = MappingProxyType({
     ACCOUNT_ID_PATTERN: "account id (12 digits, written as text)",
     ORGANIZATION_ID_PATTERN: "organization id (`o-` and 10 to 32 lowercase letters or digits)",
@@ -42,6 +44,7 @@ PATTERN_WORDS: Final = MappingProxyType({
                            "`p-examplepolicyid111`)",
     PROVIDER_ARN_PATTERN: "identity provider ARN (`arn:aws:iam::ACCOUNT:saml-provider/NAME` "
                           "or `arn:aws:iam::ACCOUNT:oidc-provider/HOST`)",
+    VPC_ENDPOINT_ID_PATTERN: "VPC endpoint id (`vpce-` and 8 to 17 hexadecimal digits)",
 })
 
 AccountId = Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN, description="12-digit account id")]
@@ -176,6 +179,8 @@ class KmsKeyEntry(_Closed):
     policy: RawDocument = Field(description="the key policy (every KMS key has one)")
     aliases: tuple[str, ...] = Field((), description="`alias/NAME`, or alias ARNs")
     tags: Tags = Field(default_factory=dict)
+    grants: tuple[KmsGrant, ...] = Field(
+        (), description="the key's grants, as `aws kms list-grants` prints them (Grants)")
 
 
 class ArnResourceEntry(_Closed):
@@ -210,6 +215,18 @@ class ResourcesEntry(_Closed):
     other: tuple[GenericResourceEntry, ...] = ()
 
 
+class VpcEndpointEntry(_Closed):
+    """A VPC endpoint and its policy; a request names it with `aws:SourceVpce`."""
+
+    id: Annotated[str, Field(pattern=VPC_ENDPOINT_ID_PATTERN)]
+    account: AccountId = Field(description="the account that owns the endpoint")
+    vpc_id: str | None = Field(None, description="the VPC the endpoint is in (`vpc-...`)")
+    service_name: str | None = Field(None, description="such as `com.amazonaws.us-east-1.s3`")
+    region: str | None = None
+    policy: RawDocument | None = Field(
+        None, description="the endpoint policy; absent: the default policy, full access")
+
+
 class SnapshotFile(_Closed):
     """A policy-engine snapshot: several accounts, their organization and resources."""
 
@@ -223,3 +240,4 @@ class SnapshotFile(_Closed):
     accounts: tuple[AccountEntry, ...] = ()
     organization: OrganizationEntry | None = None
     resources: ResourcesEntry = Field(default_factory=ResourcesEntry)
+    vpc_endpoints: tuple[VpcEndpointEntry, ...] = ()
