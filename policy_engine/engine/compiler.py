@@ -20,6 +20,7 @@ from policy_engine.engine.match_action import CompiledActions, compile_actions
 from policy_engine.engine.match_principal import CompiledPrincipals, compile_principals
 from policy_engine.engine.match_resource import CompiledResources, compile_resources
 from policy_engine.engine.slots import Slot
+from policy_engine.model.oddities import action_oddity, condition_key_oddity
 from policy_engine.model.policy import PolicyDocument, Statement
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ class CompiledStatement:
     principals: CompiledPrincipals | None
     principal_negated: bool
     conditions: CompiledConditionBlock | None
+    # (service prefix, warning) per odd action string, then warnings per odd condition key
+    # (`model.oddities`); None for the statements AWS's grammar describes, nearly all.
+    oddities: tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None = None
 
     @property
     def effect(self) -> str:
@@ -85,7 +89,19 @@ def compile_statement(index: int, statement: Statement, *,
         conditions=None if not statement.condition else compile_condition_block(
             statement.condition, variables_enabled=variables_enabled,
             deny_statement=not statement.is_allow),
+        oddities=_oddities(action_patterns, statement.condition or {}),
     )
+
+
+def _oddities(actions: Iterable[str], condition: Mapping[str, Mapping[str, object]]
+              ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]] | None:
+    """The statement's strings outside the grammar, found once so that explanations of
+    well-formed statements (nearly all) pay nothing for them."""
+    odd_actions = tuple((action.lower().partition(":")[0].strip(), oddity.warning)
+                        for action in actions if (oddity := action_oddity(action)) is not None)
+    odd_keys = tuple(oddity.warning for block in condition.values() for key in block
+                     if (oddity := condition_key_oddity(key)) is not None)
+    return (odd_actions, odd_keys) if odd_actions or odd_keys else None
 
 
 def compile_policy(document: PolicyDocument, *, name: str = "policy") -> CompiledPolicy:

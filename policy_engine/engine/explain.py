@@ -24,7 +24,6 @@ from policy_engine.engine.result import (
 from policy_engine.engine.s3_access import resource_kind, s3_trace
 from policy_engine.engine.scope import exemption, scope_of
 from policy_engine.engine.slots import Slot
-from policy_engine.model.oddities import action_oddity, condition_key_oddity
 
 
 def explain(request: Request, policies: PolicySet, verdict: Verdict) -> Explanation:
@@ -74,7 +73,9 @@ def trace_grants(policies: PolicySet, request: Request) -> tuple[GrantTrace, ...
 def trace_policy(policy: CompiledPolicy, slot: Slot, request: Request,
                  has_boundary: bool, applies: bool, note: str, level: int | None
                  ) -> PolicyTrace:
-    statements = tuple(trace_statement(s, request, has_boundary) for s in policy.statements)
+    # Well-formed statements (nearly all) skip the warnings step.
+    statements = tuple(_trace_statement(s, request, has_boundary) if s.oddities is None
+                       else trace_statement(s, request, has_boundary) for s in policy.statements)
     return PolicyTrace(policy.name, slot, level, applies, note, statements)
 
 
@@ -90,13 +91,13 @@ def oddity_warnings(statement: CompiledStatement, request: Request,
     """The statement's strings outside the grammar that bear on this request: odd actions
     of the request's service (which match only what they literally say, so they never
     match the request's real action), and odd condition keys once conditions are read."""
+    if statement.oddities is None:
+        return ()
+    odd_actions, odd_keys = statement.oddities
     service = request.action_lower.partition(":")[0]
-    found = [oddity.warning for pattern in statement.actions.patterns
-             if pattern.source.lower().partition(":")[0].strip() == service
-             and (oddity := action_oddity(pattern.source)) is not None]
-    if conditions_examined and statement.conditions is not None:
-        found.extend(oddity.warning for condition in statement.conditions.conditions
-                     if (oddity := condition_key_oddity(condition.key)) is not None)
+    found = [warning for prefix, warning in odd_actions if prefix == service]
+    if conditions_examined:
+        found.extend(odd_keys)
     return tuple(dict.fromkeys(found))
 
 
