@@ -46,6 +46,8 @@ class ProblemCode(StrEnum):
     KIND_RESTRICTION = "kind-restriction"
     # case files
     CASE_MISMATCH = "case-mismatch"
+    # quiz banks
+    DUPLICATE_QUESTION = "duplicate-question"
     # snapshots
     INVALID_NAME = "invalid-name"
     UNKNOWN_ACCOUNT = "unknown-account"
