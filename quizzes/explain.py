@@ -126,7 +126,8 @@ def _unmatched(policies: Iterable[PolicyTrace], effect: str) -> list[Found]:
 def _name_statement(found: Found) -> str:
     policy, statement = found
     sid = f" (Sid `{statement.sid}`)" if statement.sid else ""
-    return f"statement {statement.index}{sid} of the {_SLOT_WORDS.get(policy.slot.label, policy.slot.label)}"
+    role = _SLOT_WORDS.get(policy.slot.label, policy.slot.label)
+    return f"statement {statement.index}{sid} of the {role}"
 
 
 def _listing(what: str, found: list[Found], *, empty: str = "") -> str:
