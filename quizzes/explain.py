@@ -84,7 +84,8 @@ def wrong_because(option: Decision, result: EvaluationResult) -> str:
                     + _listing("Deny that applies", _matched(policies, "Deny")))
         return (f"Wrong: the {GATE_WORDS[result.verdict.gate]} step does not allow it "
                 f"({result.verdict.reason}). "
-                + _listing("Allow that does not apply", _unmatched(policies, "Allow"),
+                + _listing("Allow that does not apply", _at_gate(
+                    _unmatched(policies, "Allow"), result.verdict.gate),
                            empty="No policy there has an Allow statement for this request."))
     if option is Decision.EXPLICIT_DENY:
         return ("Wrong: no Deny statement applies. "
@@ -121,6 +122,22 @@ def _matched(policies: Iterable[PolicyTrace], effect: str) -> list[Found]:
 def _unmatched(policies: Iterable[PolicyTrace], effect: str) -> list[Found]:
     return [(p, s) for p in policies for s in p.statements
             if s.effect == effect and not s.matched]
+
+
+# The part a policy plays at each gate, so a refusal lists the statements of that part.
+_GATE_SLOTS: dict[Gate, str] = {
+    Gate.SCP: "scp", Gate.RCP: "rcp", Gate.RESOURCE_POLICY: "resource",
+    Gate.KEY_POLICY: "key", Gate.TRUST_POLICY: "trust", Gate.IDENTITY: "identity",
+    Gate.PERMISSIONS_BOUNDARY: "permissions-boundary", Gate.SESSION_POLICY: "session",
+}
+
+
+def _at_gate(found: list[Found], gate: Gate) -> list[Found]:
+    """The statements of the policies that play the deciding gate's part, when there are
+    any; otherwise all of them (the gate may have had no policy at all)."""
+    slot = _GATE_SLOTS.get(gate)
+    narrowed = [(p, s) for p, s in found if p.slot.label == slot]
+    return narrowed or found
 
 
 def _name_statement(found: Found) -> str:

@@ -109,6 +109,9 @@ def test_decision_question_is_answered_and_explained_by_the_engine(
     solution = solve(BANKS.case(question))
     assert DECISION_OPTIONS[solution.letter] is solution.decision
     assert GATE_WORDS[solution.gate] in solution.summary
+    deciding = solution.result.verdict.deciding_policy
+    if deciding is not None:
+        assert f"`{deciding}`" in solution.summary
     assert set(solution.why) == set(DECISION_OPTIONS)
     assert solution.why[solution.letter].startswith("Correct.")
     assert all(why.startswith("Wrong:") for letter, why in solution.why.items()
