@@ -49,6 +49,8 @@ class ProblemCode(StrEnum):
     UNUSUAL_CONDITION_KEY = "unusual-condition-key"
     # case files
     CASE_MISMATCH = "case-mismatch"
+    # quiz banks
+    DUPLICATE_QUESTION = "duplicate-question"
     # snapshots
     INVALID_NAME = "invalid-name"
     UNKNOWN_ACCOUNT = "unknown-account"
