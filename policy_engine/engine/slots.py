@@ -3,7 +3,7 @@
 Each member carries the label explanations print (the `role` of a policy in JSON), the
 order in which slots are laid out and their Deny statements reported, and its
 applicability: which requests the policies in the slot take part in. The validation
-vocabulary (`model.kinds.PolicyKind`, 19 kinds) is a different, finer thing: it says how
+vocabulary (`model.kinds.PolicyKind`, 20 kinds) is a different, finer thing: it says how
 a document is checked, not what part it plays in a decision.
 
 The resource policy of a set fills `RESOURCE`; for a request on a KMS key it acts as the
