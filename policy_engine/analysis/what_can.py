@@ -43,6 +43,8 @@ _ACTION_SENSITIVE_SERVICES = frozenset({"kms"})
 def is_uniform_for_service(policy_set: PolicySet, service: str) -> bool:
     if service in _ACTION_SENSITIVE_SERVICES or (policy_set.grants and service == "kms"):
         return False  # (a KMS grant allows only the operations it lists)
+    if policy_set.s3 is not None and service == "s3":
+        return False  # ACL grants and the public-ACL write blocks read the action's name
     return all(statement.actions.uniform_for_service(service) is not None
                for placement in policy_set.layout.placements
                for statement in placement.policy.statements)
