@@ -21,7 +21,7 @@ from policy_engine.engine.request import Request, make_request
 from policy_engine.engine.s3_access import compile_s3_access, resource_kind
 from policy_engine.engine.slots import Slot
 from policy_engine.errors import CaseError, PolicyEngineError, Problem, ProblemCode, join_pointer
-from policy_engine.files import FileReadError, read_bounded
+from policy_engine.files import FileReadError, read_text_bounded
 from policy_engine.model.grants import KmsGrant
 from policy_engine.model.kinds import PolicyKind
 from policy_engine.model.policy import PolicyDocument
@@ -87,13 +87,9 @@ def load_case(path: str | Path, *, now: datetime | None = None) -> Case:
     """Read and compile a case file; every problem is a CaseError naming file and path."""
     source = str(path)
     try:
-        data = read_bounded(Path(path), max_bytes=MAX_CASE_BYTES, what="case file")
-        text = data.decode("utf-8")
+        text = read_text_bounded(Path(path), max_bytes=MAX_CASE_BYTES, what="case file")
     except FileReadError as error:
         raise CaseError(error.problems) from None
-    except UnicodeDecodeError as error:
-        raise CaseError(Problem(ProblemCode.INVALID_CHARACTER, "the file is not UTF-8 text "
-                                f"(byte {error.start} cannot be decoded)", source=source)) from None
     return parse_case_text(text, source=source, now=now)
 
 

@@ -50,6 +50,18 @@ def read_bounded(path: Path, *, max_bytes: int, what: str = "file", limit_hint: 
     return data
 
 
+def read_text_bounded(path: Path, *, max_bytes: int, what: str = "file") -> str:
+    """`read_bounded`, decoded as UTF-8; bytes that are not UTF-8 are one FileReadError."""
+    data = read_bounded(path, max_bytes=max_bytes, what=what)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FileReadError(Problem(
+            code=ProblemCode.INVALID_CHARACTER,
+            message=f"the file is not UTF-8 text (byte {error.start} cannot be decoded)",
+            source=str(path))) from None
+
+
 def _too_big(size: int, max_bytes: int, what: str, limit_hint: str, source: str) -> Problem:
     hint = f"; {limit_hint}" if limit_hint else ""
     return Problem(code=ProblemCode.OVERSIZE,

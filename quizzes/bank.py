@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from policy_engine.case import Case, load_case, parse_case_value
 from policy_engine.errors import PolicyEngineError, Problem, ProblemCode, join_pointer
-from policy_engine.files import FileReadError, read_bounded
+from policy_engine.files import FileReadError, read_text_bounded
 from policy_engine.pydantic_errors import problems_from_validation_error
 from policy_engine.source import SourceDocument, load_text
 from quizzes.model import (
@@ -94,13 +94,9 @@ def load_banks(directory: Path = BANKS_DIR, *, paths: Iterable[Path] | None = No
 def load_bank(path: Path) -> Bank:
     source = str(path)
     try:
-        data = read_bounded(path, max_bytes=MAX_BANK_BYTES, what="bank file")
-        text = data.decode("utf-8")
+        text = read_text_bounded(path, max_bytes=MAX_BANK_BYTES, what="bank file")
     except FileReadError as error:
         raise BankError(error.problems) from None
-    except UnicodeDecodeError as error:
-        raise BankError(Problem(ProblemCode.INVALID_CHARACTER, "the file is not UTF-8 text "
-                                f"(byte {error.start} cannot be decoded)", source=source)) from None
     return parse_bank_text(text, source=source, base=path.parent)
 
 
