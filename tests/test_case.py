@@ -40,3 +40,15 @@ def test_identity_policies_for_a_caller_without_identity(principal: str, expecte
 ])
 def test_session_policy_for_a_caller_without_session(principal: str, expected: str) -> None:
     assert _message(principal, session_policy=ALLOW).endswith(expected)
+
+
+def test_a_case_file_that_is_not_utf8_is_one_located_problem(tmp_path) -> None:
+    """Bad input: bytes that are not UTF-8 are one problem naming the file, not a traceback."""
+    from policy_engine.case import load_case
+
+    path = tmp_path / "case.json"
+    path.write_bytes(b'{"request": "\xff"}')
+    with pytest.raises(CaseError) as raised:
+        load_case(path)
+    assert str(path) in str(raised.value)
+    assert "not UTF-8 text (byte 13 cannot be decoded)" in str(raised.value)
