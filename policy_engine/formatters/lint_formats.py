@@ -1,0 +1,25 @@
+"""The lint output formats and the function that renders each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from rich.console import RenderableType
+
+from policy_engine.formatters.lint_json import render_json
+from policy_engine.formatters.lint_text import render_text
+from policy_engine.lint.report import LintReport
+
+
+class LintFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+
+
+LINT_RENDERERS: dict[LintFormat, Callable[[LintReport], RenderableType | str]] = {
+    LintFormat.TEXT: render_text,
+    LintFormat.JSON: render_json,
+}

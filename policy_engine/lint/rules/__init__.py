@@ -1,0 +1,1 @@
+"""The built-in lint rules, one module per family; `registry` collects them."""
