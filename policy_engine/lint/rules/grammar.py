@@ -41,7 +41,7 @@ _TABLE: Final[dict[ProblemCode, tuple[str, str, Severity, str, str]]] = {
         "Two elements that exclude each other in one statement (Action with NotAction, "
         "Resource with NotResource, Principal with NotPrincipal)."),
     ProblemCode.WRONG_TYPE: (
-        "DATA_TYPE_MISMATCH", "data-type-mismatch", Severity.ERROR, _GRAMMAR,
+        "INVALID_JSON_TYPE", "invalid-json-type", Severity.ERROR, _GRAMMAR,
         "A value of the wrong JSON type (a number where a string is needed, an object "
         "where a list is)."),
     ProblemCode.EMPTY_VALUE: (
