@@ -3,6 +3,7 @@
 Domain names and weights are the exam guides' own ("Content outline"):
 https://docs.aws.amazon.com/aws-certification/latest/solutions-architect-associate-03/solutions-architect-associate-03.html
 https://docs.aws.amazon.com/aws-certification/latest/security-specialty-02/security-specialty-02.html
+https://docs.aws.amazon.com/aws-certification/latest/solutions-architect-professional-02/solutions-architect-professional-02.html
 A question names domains by a short stable id (`saa-c03:secure`); the timed mock exam of
 a later step weights its draw with `weight` (per cent of scored content).
 """
@@ -34,6 +35,10 @@ class Domain(StrEnum):
     SCS_IAM = "scs-c02:iam"
     SCS_DATA = "scs-c02:data-protection"
     SCS_GOVERNANCE = "scs-c02:governance"
+    SAP_ORGANIZATION = "sap-c02:organizational-complexity"
+    SAP_NEW = "sap-c02:new-solutions"
+    SAP_IMPROVEMENT = "sap-c02:continuous-improvement"
+    SAP_MIGRATION = "sap-c02:migration-modernization"
 
     @property
     def info(self) -> DomainInfo:
@@ -51,6 +56,13 @@ DOMAINS: dict[Domain, DomainInfo] = {
     Domain.SCS_IAM: DomainInfo("SCS-C02", 4, "Identity and Access Management", 16),
     Domain.SCS_DATA: DomainInfo("SCS-C02", 5, "Data Protection", 18),
     Domain.SCS_GOVERNANCE: DomainInfo("SCS-C02", 6, "Management and Security Governance", 14),
+    Domain.SAP_ORGANIZATION: DomainInfo("SAP-C02", 1, "Design Solutions for Organizational "
+                                        "Complexity", 26),
+    Domain.SAP_NEW: DomainInfo("SAP-C02", 2, "Design for New Solutions", 29),
+    Domain.SAP_IMPROVEMENT: DomainInfo("SAP-C02", 3, "Continuous Improvement for Existing "
+                                       "Solutions", 25),
+    Domain.SAP_MIGRATION: DomainInfo("SAP-C02", 4, "Accelerate Workload Migration and "
+                                     "Modernization", 20),
 }
 
 
@@ -58,3 +70,36 @@ def exam_domains(exam: str) -> list[Domain]:
     """The domains of one exam (`SAA-C03`), in the guide's order."""
     return sorted((d for d, info in DOMAINS.items() if info.exam == exam.upper()),
                   key=lambda d: DOMAINS[d].number)
+
+
+@dataclass(frozen=True, slots=True)
+class ExamFormat:
+    """An exam's format as its guide states it: questions in all (scored and unscored
+    pretest questions look alike, so a mock exam scores them all), minutes, and the
+    passing score on the 100-1,000 scale."""
+
+    code: str
+    title: str
+    questions: int
+    scored: int
+    minutes: int
+    passing: int
+    guide: str
+
+
+_GUIDES = "https://docs.aws.amazon.com/aws-certification/latest/"
+EXAMS: dict[str, ExamFormat] = {
+    "SAA-C03": ExamFormat("SAA-C03", "AWS Certified Solutions Architect - Associate", 65, 50,
+                          130, 720, _GUIDES + "solutions-architect-associate-03/"
+                          "solutions-architect-associate-03.html"),
+    "SCS-C02": ExamFormat("SCS-C02", "AWS Certified Security - Specialty", 65, 50, 170, 750,
+                          _GUIDES + "security-specialty-02/security-specialty-02.html"),
+    "SAP-C02": ExamFormat("SAP-C02", "AWS Certified Solutions Architect - Professional", 75,
+                          65, 180, 750, _GUIDES + "solutions-architect-professional-02/"
+                          "solutions-architect-professional-02.html"),
+}
+DEFAULT_EXAM = "SAA-C03"
+
+
+def exam_format(code: str) -> ExamFormat | None:
+    return EXAMS.get(code.strip().upper())

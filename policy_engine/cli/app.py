@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import typer
 
-from policy_engine.cli import accounts, demo, lint, schema, simulate, validate
+from policy_engine.cli import accounts, demo, lint, quiz, schema, simulate, validate
 from policy_engine.cli.exit_codes import ExitCode
 from policy_engine.errors import PolicyEngineError
 
@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("assume-paths", accounts.assume_paths_command),
     ("demo", demo.demo),
     ("lint", lint.lint),
+    ("quiz", quiz.quiz),
     ("schema", schema.schema),
     ("simulate", simulate.simulate),
     ("validate", validate.validate),
