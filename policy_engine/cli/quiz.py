@@ -40,7 +40,8 @@ def _choice(value: str, choices: list[str], what: str) -> str:
     for choice in choices:
         if choice.lower() == lowered:
             return choice
-    raise _usage(f"{value!r} is not {'an' if what[0] in 'aeiou' else 'a'} {what}; choose one of: {', '.join(choices)}")
+    article = "an" if what[0] in "aeiou" else "a"
+    raise _usage(f"{value!r} is not {article} {what}; choose one of: {', '.join(choices)}")
 
 
 def quiz(
