@@ -172,6 +172,8 @@ class Resolver:
             return Caller(arn, arn, None, account, context=self._org_context(account))
         if ref.kind in {"user", "role"} and ref.account and not self.holds(ref.account):
             return self._external_caller(ref)
+        if ref.kind == "arn" and (":saml-provider/" in ref.text or ":oidc-provider/" in ref.text):
+            return self._provider_caller(ref)
         entity = self._find_entity(ref)
         if entity is None:
             return self._external_caller(ref)
@@ -179,6 +181,20 @@ class Resolver:
         if session is None and ref.kind == "arn" and ":assumed-role/" in ref.text:
             session = ref.text.rsplit("/", 1)[1]
         return self.caller_for(entity, session)
+
+    def _provider_caller(self, ref: PrincipalRef) -> Caller:
+        """A SAML or OIDC identity provider starting AssumeRoleWith*: it has no identity
+        policies; the role's trust policy alone decides (id_roles_providers.html). A
+        provider of an account the snapshot holds must be one that account lists."""
+        account = arn_account(ref.text)
+        found = self.snapshot.account(account) if account else None
+        if found is not None and found.has_authorization_details and (
+                ref.text not in found.identity_providers):
+            listed = ", ".join(found.identity_providers) or "none"
+            raise ResolutionError(Problem(
+                "unknown-principal", f"`{ref.text}` is not an identity provider of account "
+                f"{account} (its snapshot lists: {listed})", source="<expr>"))
+        return Caller(ref.text, ref.text, None, account)
 
     def _find_entity(self, ref: PrincipalRef) -> Principal | None:
         snapshot = self.snapshot

@@ -13,6 +13,7 @@ import typer
 
 from policy_engine.cli import accounts, demo, lint, quiz, schema, simulate, validate
 from policy_engine.cli.exit_codes import ExitCode
+from policy_engine.cli.scenario import scenario_app
 from policy_engine.errors import PolicyEngineError
 
 COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
@@ -29,6 +30,11 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("validate", validate.validate),
 )
 
+# Commands with sub-commands of their own.
+GROUPS: tuple[tuple[str, typer.Typer], ...] = (
+    ("scenario", scenario_app),
+)
+
 
 def build_app() -> typer.Typer:
     built = typer.Typer(
@@ -40,6 +46,8 @@ def build_app() -> typer.Typer:
     )
     for name, command in COMMANDS:
         built.command(name)(command)
+    for name, group in GROUPS:
+        built.add_typer(group, name=name)
     return built
 
 

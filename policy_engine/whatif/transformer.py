@@ -41,7 +41,7 @@ _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 _IAM_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 _PATH_SEGMENT = re.compile(r"[\x21-\x2e\x30-\x7e]+")
 _SESSION_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]{2,64}")
-_CONTEXT_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*:\S.*", re.DOTALL)
+_CONTEXT_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*:\S.*", re.DOTALL)
 
 
 class InvalidInput(Exception):

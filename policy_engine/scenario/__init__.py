@@ -1,0 +1,1 @@
+"""Scenario plugins: whole architectures modelled as snapshots and checked by the engine."""
