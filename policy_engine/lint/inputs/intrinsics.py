@@ -233,33 +233,37 @@ class Resolver:
         return self._tree(value, self.base, self.base)
 
     def _tree(self, value: Any, old: str, new: str) -> Any:
-        self.locations.point(new, self.origin.locate(old),
-                             key=self.origin.key_locations.get(old))
+        resolved: Any = value
         if is_intrinsic(value):
-            return self._intrinsic_tree(value, old, new)
-        if isinstance(value, dict):
-            result: dict[str, Any] = {}
+            resolved = self._intrinsic_tree(value, old, new)
+        elif isinstance(value, dict):
+            resolved = {}
             for key, item in value.items():
-                resolved = self._tree(item, join_pointer(old, key), join_pointer(new, key))
-                if resolved is not ABSENT:
-                    result[key] = resolved
-            return result
-        if isinstance(value, list):
-            items: list[Any] = []
+                found = self._tree(item, join_pointer(old, key), join_pointer(new, key))
+                if found is not ABSENT:
+                    resolved[key] = found
+        elif isinstance(value, list):
+            resolved = []
             for index, item in enumerate(value):
-                resolved = self._tree(item, join_pointer(old, index),
-                                      join_pointer(new, len(items)))
-                if resolved is not ABSENT:
-                    items.append(resolved)
-            return items
-        return value
+                found = self._tree(item, join_pointer(old, index),
+                                   join_pointer(new, len(resolved)))
+                if found is not ABSENT:
+                    resolved.append(found)
+        if resolved is not ABSENT:  # located once kept: a left-out element frees its pointer
+            self.locations.point(new, self.origin.locate(old),
+                                 key=self.origin.key_locations.get(old))
+        return resolved
 
     def _intrinsic_tree(self, value: dict[str, Any], old: str, new: str) -> Any:
         ((name, argument),) = value.items()
         inner = join_pointer(old, name)
         if name == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
             index = 2 if _is_no_value(argument[1]) else 1
-            return self._tree(argument[index], join_pointer(inner, index), new)
+            chosen = self._tree(argument[index], join_pointer(inner, index), new)
+            where = self.origin.locate(old)
+            if chosen is not ABSENT and where is not None:
+                self.locations.locations[new] = where  # at the `Fn::If`, not its branch
+            return chosen
         if name == "Ref" and argument == NO_VALUE:
             return ABSENT
         evaluated = self.evaluate(value, hint_pointer=new)
@@ -461,6 +465,11 @@ def _hint(value: Any) -> str:
     if not isinstance(value, dict) or len(value) != 1:
         return "placeholder"
     ((name, argument),) = value.items()
+    if name == "Fn::Sub":
+        template = argument[0] if isinstance(argument, list) and argument else argument
+        names = [found for found in _SUB_VARIABLE.findall(str(template))
+                 if not found.startswith(("AWS::", "!"))]
+        return names[0].split(".", 1)[0] if names else "sub"
     if isinstance(argument, str):
         return argument.split(".", 1)[0] if name == "Fn::GetAtt" else argument
     if isinstance(argument, list) and argument and isinstance(argument[0], str):
