@@ -417,9 +417,8 @@ _YAML_SCALARS = {
 
 @dataclass(frozen=True, slots=True)
 class LocalTag:
-    """How a YAML local tag (such as CloudFormation's `!Sub`) becomes a JSON value: its
-    content, built as if untagged, is wrapped as `{key: content}` after `convert` (if any)
-    reshapes it; the content is located at the tag, under the pointer of `key`."""
+    """How a YAML local tag (CloudFormation's `!Sub`) becomes JSON: its content, built as
+    if untagged and reshaped by `convert` (if any), wrapped as `{key: content}`."""
 
     key: str
     convert: Callable[[Any], Any] | None = None
@@ -523,34 +522,26 @@ class _YamlBuilder:
 
     def _node(self, node: yaml.Node, pointer: str) -> Any:
         self.locations.setdefault(pointer, self._mark(node))
+        collection = isinstance(node, yaml.CollectionNode)
         local = self.tags.get(node.tag) if self.tags else None
-        if local is not None:
-            return self._local(node, pointer, local)
-        collection = isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+        if local is not None:  # {key: content}, the content located at the tag as well
+            child = join_pointer(pointer, local.key)
+            self.locations.setdefault(child, self._mark(node))
+            # A tagged scalar is never resolved to a number or a boolean: it is text.
+            content = self._content(node, child) if collection else str(node.value)
+            return {local.key: local.convert(content) if local.convert else content}
         if collection and node.tag not in _YAML_COLLECTIONS:
             self._problem("invalid-yaml",
                           f"`{node.tag}` values are not JSON-compatible; write a plain "
                           "mapping or list instead", node, pointer)
             return None
+        return self._content(node, pointer) if collection else self._scalar(node, pointer)
+
+    def _content(self, node: yaml.Node, pointer: str) -> Any:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
-            return [self._node(item, join_pointer(pointer, index))
-                    for index, item in enumerate(node.value)]
-        return self._scalar(node, pointer)
-
-    def _local(self, node: yaml.Node, pointer: str, local: LocalTag) -> dict[str, Any]:
-        child = join_pointer(pointer, local.key)
-        self.locations.setdefault(child, self._mark(node))
-        content: Any
-        if isinstance(node, yaml.MappingNode):
-            content = self._mapping(node, child)
-        elif isinstance(node, yaml.SequenceNode):
-            content = [self._node(item, join_pointer(child, index))
-                       for index, item in enumerate(node.value)]
-        else:  # a tagged scalar is never resolved to a number or boolean: it is text
-            content = str(node.value)
-        return {local.key: local.convert(content) if local.convert else content}
+        return [self._node(item, join_pointer(pointer, index))
+                for index, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -270,9 +270,10 @@ def _document(reading: _Reading, found: _Policy, value: Any, locations: Location
     if placeholders:
         count = len(placeholders)
         reading.notes.append(
-            f"{found.subject}: {count} intrinsic function{'s' if count > 1 else ''} of "
-            f"unknown value stand{'' if count > 1 else 's'} in as a placeholder; findings "
-            "on placeholders are not reported")
+            f"{found.subject}: {count} value{'s' if count > 1 else ''} unknown before "
+            f"deployment (intrinsic functions, or missing) "
+            f"{'are placeholders' if count > 1 else 'is a placeholder'}; findings on "
+            f"{'them' if count > 1 else 'it'} are not reported")
     reading.documents.append(LintDocument(
         source=reading.source, value=value, kind=found.kind,
         origin=locations.document(value), pointer=found.pointer, subject=found.subject,
