@@ -31,7 +31,6 @@ references never look like the same value (no false "shadowed statement").
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -495,6 +494,3 @@ def _field_stand_in(name: str, before: str) -> Evaluated:
         return Evaluated(_slug(name), True)
     return Evaluated(_slug(name), False)  # the service field: unknowable
 
-
-def to_json_text(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from policy_engine.errors import PolicyEngineError, Problem, ProblemCode, join_pointer
+from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
 from policy_engine.source import Location, SourceDocument, iter_pointers, load_json_text
 
 
@@ -163,14 +162,6 @@ def policy_from_string(raw: str, *, source: str, what: str, text: str | None,
         gathered.point(pointer, string_at)
         return decoded.value, gathered
     return decoded.value, embedded_locations(text, lines, string_at, raw, decoded, pointer)
-
-
-def child(pointer: str, *tokens: str | int) -> str:
-    return join_pointer(pointer, *tokens)
-
-
-def as_mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def compact(value: Any) -> str:
