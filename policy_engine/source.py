@@ -16,7 +16,7 @@ import contextlib
 import json
 import math
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -415,14 +415,25 @@ _YAML_SCALARS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class LocalTag:
+    """How a YAML local tag (CloudFormation's `!Sub`) becomes JSON: its content, built as
+    if untagged and reshaped by `convert` (if any), wrapped as `{key: content}`."""
+
+    key: str
+    convert: Callable[[Any], Any] | None = None
+
+
 def load_yaml_text(
     text: str,
     *,
     source: str = "<input>",
     max_depth: int = DEFAULT_MAX_DEPTH,
     max_chars: int = DEFAULT_MAX_CHARS,
+    tags: Mapping[str, LocalTag] | None = None,
 ) -> SourceDocument:
-    """Parse one YAML document holding only JSON-compatible values (no anchors, no tags)."""
+    """Parse one YAML document holding only JSON-compatible values (no anchors, no tags
+    other than the local `tags` given)."""
     check_size(text, source=source, max_chars=max_chars)
     try:
         _check_yaml_events(text, max_depth, source)
@@ -442,7 +453,7 @@ def load_yaml_text(
     except (yaml.YAMLError, RecursionError, ValueError) as error:
         raise SourceError(Problem(code="invalid-yaml", message=_json_message(str(error)),
                                   line=1, column=1, source=source)) from None
-    builder = _YamlBuilder(source)
+    builder = _YamlBuilder(source, tags or {})
     value = builder.build(node)
     if builder.problems:
         raise SourceError(builder.problems)
@@ -489,8 +500,9 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
 class _YamlBuilder:
     """Node tree -> plain values, recording marks; depth is already bounded by the event check."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, tags: Mapping[str, LocalTag] | None = None) -> None:
         self.source = source
+        self.tags: Mapping[str, LocalTag] = tags or {}
         self.locations: dict[str, Location] = {}
         self.key_locations: dict[str, Location] = {}
         self.problems: list[Problem] = []
@@ -510,18 +522,26 @@ class _YamlBuilder:
 
     def _node(self, node: yaml.Node, pointer: str) -> Any:
         self.locations.setdefault(pointer, self._mark(node))
-        collection = isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+        collection = isinstance(node, yaml.CollectionNode)
+        local = self.tags.get(node.tag) if self.tags else None
+        if local is not None:  # {key: content}, the content located at the tag as well
+            child = join_pointer(pointer, local.key)
+            self.locations.setdefault(child, self._mark(node))
+            # A tagged scalar is never resolved to a number or a boolean: it is text.
+            content = self._content(node, child) if collection else str(node.value)
+            return {local.key: local.convert(content) if local.convert else content}
         if collection and node.tag not in _YAML_COLLECTIONS:
             self._problem("invalid-yaml",
                           f"`{node.tag}` values are not JSON-compatible; write a plain "
                           "mapping or list instead", node, pointer)
             return None
+        return self._content(node, pointer) if collection else self._scalar(node, pointer)
+
+    def _content(self, node: yaml.Node, pointer: str) -> Any:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
-            return [self._node(item, join_pointer(pointer, index))
-                    for index, item in enumerate(node.value)]
-        return self._scalar(node, pointer)
+        return [self._node(item, join_pointer(pointer, index))
+                for index, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -78,6 +78,9 @@ def lint(
         typer.echo(rendered)
     else:
         Console(soft_wrap=True, highlight=False).print(rendered)
+    for summary in report.files:  # what a reader skipped (a value known after apply)
+        for note in summary.notes:
+            typer.echo(f"note: {summary.source}: {note}", err=True)
     for problem in report.errors:  # each unreadable input: one line on stderr as well
         typer.echo(f"error: {problem.one_line()}", err=True)
     if report.errors:

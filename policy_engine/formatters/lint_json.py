@@ -17,7 +17,8 @@ def render_json(report: LintReport) -> str:
         "failed": bool(report.failing or report.errors),
         "counts": report.counts(),
         "files": [{"file": f.source, "input": f.input_type, "policies": f.documents,
-                   "kinds": list(f.kinds), "kind_reason": f.kind_reason}
+                   "kinds": list(f.kinds), "kind_reason": f.kind_reason,
+                   "notes": list(f.notes)}
                   for f in report.files],
         "findings": [finding.to_dict() for finding in report.findings],
         "errors": [problem.to_dict() for problem in report.errors],

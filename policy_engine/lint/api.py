@@ -81,4 +81,4 @@ def _summary(read: LintInput) -> FileSummary:
     kinds = tuple(dict.fromkeys(document.kind.value for document in read.documents))
     reasons = {document.kind_reason for document in read.documents}
     return FileSummary(read.source, read.input_type, len(read.documents), kinds,
-                       reasons.pop() if len(reasons) == 1 else "", read.text)
+                       reasons.pop() if len(reasons) == 1 else "", read.text, read.notes)

@@ -33,6 +33,15 @@ class LintDocument:
     stored: bool = False
     # A string the text formatter can show lines from (the file's text).
     text: str | None = field(default=None, repr=False)
+    # Absolute pointers of values that stand in for what cannot be known from the file (a
+    # CloudFormation intrinsic function of unknown shape): findings at or under them are
+    # about the stand-in, not the policy, and are not reported.
+    placeholders: frozenset[str] = frozenset()
+
+    def hides(self, pointer: str) -> bool:
+        """Whether a finding at `pointer` is about a placeholder."""
+        return any(pointer == held or pointer.startswith(held + "/")
+                   for held in self.placeholders)
 
 
 @dataclass(frozen=True)
@@ -43,3 +52,6 @@ class LintInput:
     documents: tuple[LintDocument, ...]
     text: str | None = field(default=None, repr=False)
     input_type: str = "policy"
+    # What the reader skipped or could not know, one sentence each (a value known only
+    # after apply, a managed policy a template attaches by ARN).
+    notes: tuple[str, ...] = ()

@@ -21,6 +21,7 @@ class FileSummary:
     kinds: tuple[str, ...] = ()
     kind_reason: str = ""
     text: str | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ class Linter:
 
     def lint(self, document: LintDocument) -> list[LintFinding]:
         findings = list(_findings(document, self))
-        kept = [finding for finding in findings if not self.config.ignored(finding)]
+        kept = [finding for finding in findings if not self.config.ignored(finding)
+                and not (document.placeholders and document.hides(finding.pointer))]
         return sorted(kept, key=LintFinding.sort_key)
 
     def lint_all(self, documents: Iterable[LintDocument]) -> list[LintFinding]:

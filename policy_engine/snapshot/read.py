@@ -84,6 +84,10 @@ class Input:
                 return None
         return self.document
 
+    def located(self) -> SourceDocument | None:
+        """Where every element is; for a large file, worked out on this first call."""
+        return self._located()
+
     def origin(self, pointer: str) -> Origin:
         """Where `pointer` is; never forces the location scan of a large file."""
         found = self.document.locate(pointer) if self.document is not None else None

@@ -15,7 +15,7 @@ from typing import Final
 
 from policy_engine.files import read_text_bounded
 from policy_engine.lint.document import LintInput
-from policy_engine.lint.inputs import policy_file
+from policy_engine.lint.inputs import cloudformation, policy_file, terraform
 from policy_engine.model.kinds import PolicyKind
 
 # Templates and plans are larger than any policy (a CloudFormation template may be 1 MB,
@@ -35,6 +35,8 @@ Sniffer = Callable[[str, Path], bool]
 
 # (input type, sniffer, reader), tried in order for `--input auto`; policy files last.
 READERS: list[tuple[InputType, Sniffer, Reader]] = [
+    (InputType.TERRAFORM, terraform.sniff, terraform.read),
+    (InputType.CLOUDFORMATION, cloudformation.sniff, cloudformation.read),
     (InputType.POLICY, lambda text, path: True, policy_file.read),
 ]
 
