@@ -172,6 +172,8 @@ def unknown_condition_key(target: LintTarget) -> Iterator[Hit]:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
     """
     for statement in target.statements:
+        if not statement.model.condition:
+            continue
         services = _statement_services(statement)
         for entry in entries(statement):
             message = key_problem(entry.key, services)
