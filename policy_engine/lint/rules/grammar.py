@@ -128,11 +128,29 @@ def _make(code: str, name: str, severity: Severity, page: str, text: str) -> Lin
 
 GRAMMAR_RULES: Final = {problem: _make(*row) for problem, row in _TABLE.items()}
 FALLBACK_RULE: Final = _make(*_FALLBACK)
-RULES: Final = (*GRAMMAR_RULES.values(), FALLBACK_RULE)
+# Access Analyzer's own error for one refused operator: `Null` with `IfExists`.
+NULL_WITH_IF_EXISTS_RULE: Final = _make(
+    "NULL_WITH_IF_EXISTS", "null-with-if-exists", Severity.ERROR,
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
+    "#access-analyzer-reference-policy-checks-error-null-with-if-exists",
+    "The `Null` operator with the `IfExists` suffix (`NullIfExists`). `Null` tests whether "
+    "the key is present; `IfExists` makes a condition true when the key is absent, so the "
+    "two cannot combine and AWS refuses the operator. Use `Null` alone.")
+RULES: Final = (*GRAMMAR_RULES.values(), NULL_WITH_IF_EXISTS_RULE, FALLBACK_RULE)
 
 
-def rule_for_problem(code: str) -> LintRule:
+def rule_for_problem(code: str, pointer: str = "") -> LintRule:
+    """The rule of a parser problem; `pointer` (where it is) refines the operator one."""
     try:
-        return GRAMMAR_RULES.get(ProblemCode(code), FALLBACK_RULE)
+        problem = ProblemCode(code)
     except ValueError:
         return FALLBACK_RULE
+    if problem is ProblemCode.UNKNOWN_OPERATOR and _is_null_if_exists(pointer):
+        return NULL_WITH_IF_EXISTS_RULE
+    return GRAMMAR_RULES.get(problem, FALLBACK_RULE)
+
+
+def _is_null_if_exists(pointer: str) -> bool:
+    """Whether the pointer's last token is a `Null…IfExists` operator (any qualifier)."""
+    operator = pointer.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+    return operator.rpartition(":")[2] == "NullIfExists"
