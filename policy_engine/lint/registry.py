@@ -27,6 +27,8 @@ BUILTIN_MODULES: Final = (
     "policy_engine.lint.rules.general",
     "policy_engine.lint.rules.resource_policies",
     "policy_engine.lint.rules.trust",
+    "policy_engine.lint.rules.reachability",
+    "policy_engine.lint.rules.shadowing",
 )
 
 
