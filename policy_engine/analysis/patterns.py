@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from policy_engine.engine.wildcard import compile_parts
+from policy_engine.engine.wildcard import compile_wildcard
 
 # Stand-ins for the specific pattern's wildcards: private-use characters, which IAM policy
 # text cannot contain (it is limited to tab, LF, CR and U+0020–U+00FF).
@@ -39,6 +39,8 @@ _ANY_STAND_IN = "\ue001"
 def canonical_pattern(pattern: str) -> str:
     """The pattern with each run of wildcards written as its `?`s then one `*` (when the
     run has a `*`): the same language, one spelling."""
+    if "?" not in pattern and "**" not in pattern:
+        return pattern  # every run is a lone `*` already (nearly every pattern)
     out: list[str] = []
     index = 0
     while index < len(pattern):
@@ -65,6 +67,10 @@ def pattern_includes(general: str, specific: str, *, ignore_case: bool = False) 
         general, specific = general.lower(), specific.lower()
     if general == specific or (general.strip("*") == "" and general):
         return True
+    if not any(c in specific for c in "*?"):
+        return compile_wildcard(general).matches(specific)  # plain matching: exact
+    if not any(c in general for c in "*?"):
+        return False  # one string cannot hold all of a wildcard pattern's strings
     general, specific = canonical_pattern(general), canonical_pattern(specific)
     if _STAR_STAND_IN in general or _ANY_STAND_IN in general:
         return general == specific
@@ -72,7 +78,7 @@ def pattern_includes(general: str, specific: str, *, ignore_case: bool = False) 
     # not take the `*` stand-in, which `_symbolic_match` enforces.
     subject = specific.replace("*", _STAR_STAND_IN).replace("?", _ANY_STAND_IN)
     if "?" not in general:
-        return compile_parts([(general, False)]).matches(subject)
+        return compile_wildcard(general).matches(subject)
     return _symbolic_match(general, subject)
 
 

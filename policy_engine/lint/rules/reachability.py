@@ -17,19 +17,20 @@ from policy_engine.lint.severity import Severity
 
 @cache
 def _arn_services(action: str) -> frozenset[str] | None:
-    """The ARN service fields of every resource type the action acts on; None when the
-    action takes `*` only or a type's ARN leaves the service open."""
+    """The ARN service fields of every resource type of the action's service; None when
+    the action takes `*` only or a type's ARN leaves the service open."""
     found = find_action(action)
     if found is None or not found.resource_types:
         return None
+    # Every ARN service of the action's whole service, not only of the action's types:
+    # AWS's own policies name the service's ARNs for actions the reference files under
+    # another service's type (`waf-regional:GetWebACLForResource` on a WebACL ARN).
     services: set[str] = set()
-    wanted = set(found.resource_types)
     for kind in resource_types(found.service):
-        if kind.name in wanted:
-            parts = kind.arn_format.split(":")
-            if len(parts) < 3 or "${" in parts[2] or "*" in parts[2]:
-                return None
-            services.add(parts[2])
+        parts = kind.arn_format.split(":")
+        if len(parts) < 3 or "${" in parts[2] or "*" in parts[2]:
+            return None
+        services.add(parts[2])
     return frozenset(services) if services else None
 
 
@@ -62,8 +63,8 @@ def _foreign_resources(entry: StatementInView) -> str | None:
         return None
     listed = ", ".join(f"`{s}`" for s in sorted(resource_services))  # type: ignore[arg-type]
     acted = ", ".join(f"`{s}`" for s in sorted(action_services))
-    return (f"every resource is an ARN of {listed}, but the actions act only on ARNs of "
-            f"{acted}: no request matches both")
+    return (f"every resource is an ARN of {listed}, but the actions' services act only on "
+            f"ARNs of {acted} (service authorization reference): no request matches both")
 
 
 @rule("STATEMENT_NEVER_APPLIES", "statement-never-applies", Severity.WARNING)
@@ -77,8 +78,8 @@ def statement_never_applies(target: LintTarget) -> Iterator[Hit]:
     Decided exactly, never guessed:
     - `NotAction` that lists `*` (or `*:*`): the statement matches no action;
       `NotResource` that lists `*`: it matches no resource.
-    - every action (expanded over the catalogue) acts only on resource types whose ARNs
-      belong to other services than every listed resource ARN (`s3:GetObject` on
+    - every action (expanded over the catalogue) belongs to a service none of whose
+      resource types has an ARN of the listed resources' services (`s3:GetObject` on
       `arn:aws:sqs:…`); actions that take `*` only, unknown actions and ARNs whose service
       is a wildcard are never judged.
     - conditions on one single-valued key that no single value can meet together

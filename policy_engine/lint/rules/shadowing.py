@@ -19,6 +19,31 @@ def _name(entry: StatementInView) -> str:
     return f"statement {entry.index}" + (f" (`{sid}`)" if sid else "")
 
 
+def _services(statement: Statement) -> frozenset[str] | None:
+    """The literal service prefixes of the statement's Action; None when a pattern's
+    service is a wildcard or the statement uses NotAction."""
+    if statement.action is None:
+        return None
+    found: set[str] = set()
+    for pattern in statement.action:
+        service, colon, _ = pattern.lower().partition(":")
+        if not colon or any(c in service for c in "*?"):
+            return None
+        found.add(service)
+    return frozenset(found)
+
+
+def _may_cover(general: Statement, specific: Statement,
+               general_services: frozenset[str] | None,
+               specific_services: frozenset[str] | None) -> bool:
+    """A cheap filter: a covering Action list must name every service the other names."""
+    if not _same_shape(general, specific):
+        return False
+    if general_services is None:
+        return True
+    return specific_services is not None and specific_services <= general_services
+
+
 def _same_shape(a: Statement, b: Statement) -> bool:
     """A cheap filter before the real comparison: same effect, both with or both without
     a principal."""
@@ -56,9 +81,11 @@ def shadowed_statement(target: LintTarget) -> Iterator[Hit]:
     entries = target.statements
     if len(entries) < 2 or len(entries) > _MOST_STATEMENTS:
         return
+    services = [_services(entry.model) for entry in entries]
     for entry in entries:
         for other in entries:
-            if other.index == entry.index or not _same_shape(other.model, entry.model):
+            if other.index == entry.index or not _may_cover(
+                    other.model, entry.model, services[other.index], services[entry.index]):
                 continue
             if not statement_covers(other.model, entry.model):
                 continue
