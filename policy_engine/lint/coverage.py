@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from policy_engine.analysis.patterns import pattern_includes
 from policy_engine.arn import is_account_id
 from policy_engine.catalog import actions_of, all_actions
-from policy_engine.engine.wildcard import compile_wildcard
+from policy_engine.engine.wildcard import WildcardPattern, compile_wildcard
 from policy_engine.model.operators import OperatorError, OperatorFamily, parse_operator
 from policy_engine.model.policy import PrincipalMap, Statement
 from policy_engine.model.values import canonical_text
@@ -44,8 +44,20 @@ def catalogue_matches(pattern: str) -> tuple[str, ...]:
     return tuple(name for name in (a.full_name.lower() for a in pool) if compiled.matches(name))
 
 
-def _action_listed(patterns: Iterable[str], action: str) -> bool:
-    return any(compile_wildcard(p, ignore_case=True).matches(action) for p in patterns)
+@lru_cache(maxsize=4096)
+def _action_matcher(patterns: tuple[str, ...]
+                    ) -> tuple[frozenset[str], tuple[WildcardPattern, ...]]:
+    """An Action list split once into its literal actions (a set) and its wildcards."""
+    literal = frozenset(p.lower() for p in patterns if not any(c in p for c in "*?"))
+    wild = tuple(compile_wildcard(p, ignore_case=True) for p in patterns
+                 if any(c in p for c in "*?"))
+    return literal, wild
+
+
+def _action_listed(patterns: tuple[str, ...], action: str) -> bool:
+    """Whether the lower-case action matches one of the patterns."""
+    literal, wild = _action_matcher(patterns)
+    return action in literal or any(p.matches(action) for p in wild)
 
 
 def _action_pattern_covered(general: tuple[str, ...], specific: str) -> bool:
@@ -203,6 +215,6 @@ def statement_covers(general: Statement, specific: Statement) -> bool:
     """Whether `general` matches every request `specific` matches (same effect)."""
     return (general.effect == specific.effect
             and principals_cover(general, specific)
-            and conditions_cover(general, specific)
             and resources_cover(general, specific)
+            and conditions_cover(general, specific)
             and actions_cover(general, specific))

@@ -33,25 +33,6 @@ def _services(statement: Statement) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def _may_cover(general: Statement, specific: Statement,
-               general_services: frozenset[str] | None,
-               specific_services: frozenset[str] | None) -> bool:
-    """A cheap filter: a covering Action list must name every service the other names."""
-    if not _same_shape(general, specific):
-        return False
-    if general_services is None:
-        return True
-    return specific_services is not None and specific_services <= general_services
-
-
-def _same_shape(a: Statement, b: Statement) -> bool:
-    """A cheap filter before the real comparison: same effect, both with or both without
-    a principal."""
-    return (a.effect == b.effect
-            and (a.principal is None and a.not_principal is None)
-            == (b.principal is None and b.not_principal is None))
-
-
 @rule("SHADOWED_STATEMENT", "shadowed-statement", Severity.WARNING)
 def shadowed_statement(target: LintTarget) -> Iterator[Hit]:
     """A statement whose every request is matched by another statement of the same effect
@@ -81,11 +62,20 @@ def shadowed_statement(target: LintTarget) -> Iterator[Hit]:
     entries = target.statements
     if len(entries) < 2 or len(entries) > _MOST_STATEMENTS:
         return
-    services = [_services(entry.model) for entry in entries]
+    # One cheap key per statement, compared before any real work: the effect, whether
+    # it names a principal, and its Action services.
+    keys = [(entry.model.effect, entry.model.principal is None
+             and entry.model.not_principal is None, _services(entry.model))
+            for entry in entries]
     for entry in entries:
+        effect, principal_less, services = keys[entry.index]
         for other in entries:
-            if other.index == entry.index or not _may_cover(
-                    other.model, entry.model, services[other.index], services[entry.index]):
+            other_effect, other_principal_less, other_services = keys[other.index]
+            if (other.index == entry.index or other_effect != effect
+                    or other_principal_less != principal_less):
+                continue
+            if other_services is not None and (services is None
+                                               or not services <= other_services):
                 continue
             if not statement_covers(other.model, entry.model):
                 continue
