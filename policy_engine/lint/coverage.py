@@ -5,7 +5,8 @@ erring towards "no": a True is a proof, a False may only mean "not shown".
   wildcard pattern the catalogue's actions it matches today; NotAction by the complement.
 - Resources: pattern inclusion (case-sensitive); a policy variable in the covered pattern
   stands for any text, one in the covering pattern covers only the same text.
-- Principals: the same entries (an account id is its `:root` ARN), `*` covers all.
+- Principals: the same entries (an account id is its `:root` ARN); `*` covers all,
+  `{"AWS": "*"}` every `AWS` entry.
 - Conditions: every condition of the covering statement is implied by one of the covered
   statement's with the same operator and key (positive operators: fewer values;
   negated ones: more values; `Null`: the same values).
@@ -151,21 +152,22 @@ def _account_root(name: str) -> str:
     return name
 
 
-def _is_everyone(spec: str | PrincipalMap | None) -> bool:
-    return spec == "*" or (isinstance(spec, PrincipalMap) and spec.is_everyone)
-
-
 def principals_cover(general: Statement, specific: Statement) -> bool:
+    """`"Principal": "*"` covers every principal; `{"AWS": "*"}` covers the `AWS`
+    entries only (some services read the two forms differently for service principals,
+    so the narrower reading is the safe one)."""
     if general.principal is None and general.not_principal is None:
         return specific.principal is None and specific.not_principal is None
     if general.principal is not None:
-        if _is_everyone(general.principal):
+        if general.principal == "*":
             return specific.principal is not None or specific.not_principal is not None
-        if not isinstance(specific.principal, PrincipalMap) or _is_everyone(
-                specific.principal):
+        if not isinstance(specific.principal, PrincipalMap):
             return False
         assert isinstance(general.principal, PrincipalMap)
-        return _principal_entries(specific.principal) <= _principal_entries(general.principal)
+        wanted = _principal_entries(specific.principal)
+        if general.principal.is_everyone:
+            wanted = {entry for entry in wanted if entry[0] != "AWS"}
+        return wanted <= _principal_entries(general.principal)
     if specific.not_principal is None or isinstance(general.not_principal, str) \
             or isinstance(specific.not_principal, str):
         return False
