@@ -202,7 +202,7 @@ def kms_key_lockout(target: LintTarget) -> Iterator[Hit]:
     which lets IAM policies grant access, so an administrator can always repair the key
     policy. Without any statement that allows `kms:PutKeyPolicy` (the root statement, or
     a key administrators statement) — or with a Deny of it to everyone — nobody can, and
-    the key becomes unmanageable until AWS Support intervenes. KMS's policy lockout safety
+    the key becomes unmanageable. KMS's policy lockout safety
     check refuses such a policy unless `BypassPolicyLockoutSafetyCheck` is set. Decided
     with the engine: each statement's compiled Action, Principal and Resource are asked
     whether they let an AWS principal call `kms:PutKeyPolicy`.

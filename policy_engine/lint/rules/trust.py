@@ -82,8 +82,13 @@ def cross_account_trust_without_external_id(target: LintTarget) -> Iterator[Hit]
             continue
         if caller.restricting_conditions(entry.model, _TRUST_PINNING_KEYS):
             continue
+        # `*` pinned by another condition (`aws:PrincipalArn` of one account) is not "any
+        # account"; which account it pins is the subject of PUBLIC_ACCESS's page.
+        pinned = bool(caller.restricting_conditions(entry.model))
         for pointer, text in caller.aws_principals(entry):
             account = caller.principal_account(text)
+            if text == "*" and pinned:
+                continue
             if text == "*":
                 yield Hit("any AWS account may assume this role (`*`) without an "
                           "`sts:ExternalId` or `aws:PrincipalOrgID` condition", pointer)
