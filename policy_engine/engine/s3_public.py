@@ -21,6 +21,7 @@ more, never allow more.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from policy_engine.model.policy import PolicyDocument, PrincipalMap, Statement
 
@@ -87,6 +88,17 @@ def _is_fixed_principal(principal: PrincipalMap) -> bool:
 
 def _pins(operator: str, key: str, values: tuple[object, ...]) -> bool:
     """Whether this condition limits the grant to fixed values of a listed key."""
+    return limits_to(operator, key, values, keys=PINNING_KEYS)
+
+
+def limits_to(operator: str, key: str, values: tuple[object, ...], *,
+              keys: frozenset[str], fixed: Callable[[str, object], bool] | None = None) -> bool:
+    """Whether the condition (operator, key, values) must hold for the statement to apply
+    and names only fixed values of one of `keys` (lower-case), or narrow `aws:SourceIp`
+    ranges. S3's own reading uses `PINNING_KEYS` and `is_fixed`; other callers (the
+    linter's broader notion of a restricted caller) pass their keys and, for keys whose
+    values may carry a wildcard that still pins an account, their own `fixed(key, value)`.
+    """
     folded = operator.lower()
     qualifier, _, name = folded.rpartition(":")
     if qualifier not in ("", "foranyvalue") or name.endswith("ifexists") or not values:
@@ -94,4 +106,6 @@ def _pins(operator: str, key: str, values: tuple[object, ...]) -> bool:
     key = key.lower()
     if key == SOURCE_IP:
         return name == "ipaddress" and all(is_narrow_cidr(v) for v in values)
-    return key in PINNING_KEYS and name in _MATCHING and all(is_fixed(v) for v in values)
+    def value_fixed(value: object) -> bool:
+        return is_fixed(value) if fixed is None else fixed(key, value)
+    return key in keys and name in _MATCHING and all(value_fixed(v) for v in values)

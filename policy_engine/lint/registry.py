@@ -28,6 +28,10 @@ BUILTIN_MODULES: Final = (
     "policy_engine.lint.rules.catalogue_actions",
     "policy_engine.lint.rules.catalogue_conditions",
     "policy_engine.lint.rules.catalogue",
+    "policy_engine.lint.rules.resource_policies",
+    "policy_engine.lint.rules.trust",
+    "policy_engine.lint.rules.reachability",
+    "policy_engine.lint.rules.shadowing",
 )
 
 
