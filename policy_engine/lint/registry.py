@@ -25,6 +25,7 @@ ENTRY_POINT_GROUP: Final = "policy_engine.lint_rules"
 BUILTIN_MODULES: Final = (
     "policy_engine.lint.rules.grammar",
     "policy_engine.lint.rules.general",
+    "policy_engine.lint.rules.permissions",
 )
 
 
