@@ -32,6 +32,7 @@ BUILTIN_MODULES: Final = (
     "policy_engine.lint.rules.trust",
     "policy_engine.lint.rules.reachability",
     "policy_engine.lint.rules.shadowing",
+    "policy_engine.lint.rules.permissions",
 )
 
 
