@@ -177,8 +177,8 @@ def write_files(directory: Path, count: int, seed: int) -> tuple[list[Path], Cou
 
 
 def snapshot_policy_count(snapshot: Path) -> int:
-    """Policy documents in the snapshot as written: inline, trust and managed policies
-    (every version), bucket policies and SCPs."""
+    """Policies in force in the snapshot: inline, trust and managed policies (the default
+    version; older versions grant nothing), bucket policies and SCPs."""
     value = json.loads(snapshot.read_text(encoding="utf-8"))
     count = len(value.get("organization", {}).get("policies", {}))
     count += sum(1 for b in value.get("resources", {}).get("s3_buckets", []) if b.get("policy"))
@@ -188,7 +188,7 @@ def snapshot_policy_count(snapshot: Path) -> int:
         count += sum(len(u.get("UserPolicyList", [])) for u in details["UserDetailList"])
         count += sum(len(g.get("GroupPolicyList", [])) for g in details["GroupDetailList"])
         count += sum(1 + len(r.get("RolePolicyList", [])) for r in details["RoleDetailList"])
-        count += sum(len(p["PolicyVersionList"]) for p in details["Policies"])
+        count += len(details["Policies"])
     return count
 
 

@@ -1,6 +1,6 @@
 """`policy-engine lint` against parliament over the comparison corpus (issue 7).
 
-    python benchmarks/lint_vs_parliament.py [--cli] [--only FILE...] [--quiet]
+    python benchmarks/lint_vs_parliament.py [--cli] [--only FILE...] [--quiet] [--no-parliament]
 
 Needs the package installed (`pip install -e '.[dev]'`). Parliament is optional:
 `pip install parliament` (1.6.x); without it the script says so and scores ours only.
@@ -308,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run `policy-engine lint --format json` instead of the library")
     parser.add_argument("--only", nargs="*", default=None, help="corpus file names to run")
     parser.add_argument("--quiet", action="store_true", help="no side-by-side listing")
+    parser.add_argument("--no-parliament", action="store_true",
+                        help="score ours only, even when parliament is installed")
     args = parser.parse_args(argv)
 
     files = load_manifest()
@@ -316,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     ours = ours_cli(files) if args.cli else ours_in_process(files)
     ours_seconds = time.perf_counter() - started
-    have_parliament = parliament_available()
+    have_parliament = not args.no_parliament and parliament_available()
     results = []
     started = time.perf_counter()
     for corpus_file in files:
@@ -337,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
 
     if not have_parliament:
-        print("\nparliament is not installed (`pip install parliament`): ours only.")
+        print("\nparliament not run (" + ("--no-parliament" if args.no_parliament else
+              "not installed: `pip install parliament`") + "): ours only.")
     else:
         failed |= report_parliament(results)
     failed |= report_ours(results)
