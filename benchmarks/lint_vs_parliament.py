@@ -1,6 +1,7 @@
 """`policy-engine lint` against parliament over the comparison corpus (issue 7).
 
     python benchmarks/lint_vs_parliament.py [--cli] [--only FILE...] [--quiet] [--no-parliament]
+                                            [--dump-ours JSON] [--ours-from JSON]
 
 Needs the package installed (`pip install -e '.[dev]'`). Parliament is optional:
 `pip install parliament` (1.6.x); without it the script says so and scores ours only.
@@ -133,7 +134,7 @@ class Verdict:
     finding: ParliamentFinding
     kind: str  # real, false-positive, opinion, unclassified
     reason: str
-    problem_index: int | None = None
+    problem_indices: tuple[int, ...] = ()
 
 
 @dataclass
@@ -246,11 +247,11 @@ def classify(result: FileResult) -> None:
         pointer = pointer_of(finding, spans)
         ours = PARLIAMENT_TO_OURS.get(finding.issue, ())
         probe = [Finding(code, pointer, "error") for code in ours]
-        matched = next((index for index, problem in enumerate(corpus_file.problems)
-                        if any(reports(p, problem) for p in probe)), None)
-        if matched is not None:
-            result.verdicts.append(Verdict(finding, "real", corpus_file.problems[matched].note,
-                                           matched))
+        matched = tuple(index for index, problem in enumerate(corpus_file.problems)
+                        if any(reports(p, problem) for p in probe))
+        if matched:
+            result.verdicts.append(Verdict(finding, "real",
+                                           corpus_file.problems[matched[0]].note, matched))
             continue
         valid = next((v for v in corpus_file.must_not_flag
                       if pointer and overlaps(pointer, v.pointer)), None)
@@ -308,6 +309,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="run `policy-engine lint --format json` instead of the library")
     parser.add_argument("--only", nargs="*", default=None, help="corpus file names to run")
     parser.add_argument("--quiet", action="store_true", help="no side-by-side listing")
+    parser.add_argument("--ours-from", type=Path, default=None, metavar="JSON",
+                        help="take ours from this file ({corpus file name: [{code, pointer, "
+                        "severity, message}]}, e.g. findings of other builds merged) "
+                        "instead of running lint")
+    parser.add_argument("--dump-ours", type=Path, default=None, metavar="JSON",
+                        help="write ours in the --ours-from shape")
     parser.add_argument("--no-parliament", action="store_true",
                         help="score ours only, even when parliament is installed")
     args = parser.parse_args(argv)
@@ -316,7 +323,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         files = [f for f in files if f.name in set(args.only)]
     started = time.perf_counter()
-    ours = ours_cli(files) if args.cli else ours_in_process(files)
+    if args.ours_from is not None:
+        loaded = json.loads(args.ours_from.read_text(encoding="utf-8"))
+        ours = {f.name: [Finding(x["code"], x["pointer"], x["severity"], x.get("message", ""))
+                         for x in loaded.get(f.name, [])] for f in files}
+    else:
+        ours = ours_cli(files) if args.cli else ours_in_process(files)
+    if args.dump_ours is not None:
+        args.dump_ours.write_text(json.dumps(
+            {name: [vars(f) for f in found_here] for name, found_here in ours.items()},
+            indent=1), encoding="utf-8")
     ours_seconds = time.perf_counter() - started
     have_parliament = not args.no_parliament and parliament_available()
     results = []
@@ -331,10 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print_side_by_side(results, have_parliament)
         print()
+    how = (f"from {args.ours_from}" if args.ours_from else
+           "CLI" if args.cli else "in-process")
     print(f"corpus: {len(files)} policies ({sum(f.clean for f in files)} clean), "
           f"{sum(len(f.problems) for f in files)} listed problems, "
           f"{sum(len(f.must_not_flag) for f in files)} must-not-flag constructs; "
-          f"ours {ours_seconds:.2f} s ({'CLI' if args.cli else 'in-process'})"
+          f"ours {ours_seconds:.2f} s ({how})"
           + (f", parliament {parliament_seconds:.2f} s" if have_parliament else ""))
     failed = False
 
@@ -381,8 +399,13 @@ def report_parliament(results: list[FileResult]) -> bool:
             for (name, issue), n in opinions.items()))
     real: dict[tuple[str, int], tuple[FileResult, Verdict]] = {}
     for result, verdict in verdicts:
-        if verdict.kind == "real" and verdict.problem_index is not None:
-            real.setdefault((result.corpus_file.name, verdict.problem_index), (result, verdict))
+        for index in verdict.problem_indices:
+            real.setdefault((result.corpus_file.name, index), (result, verdict))
+    listed = [(r, i) for r in results for i in range(len(r.corpus_file.problems))]
+    unseen = Counter(r.corpus_file.problems[i].code for r, i in listed
+                     if (r.corpus_file.name, i) not in real)
+    print(f"\nparliament reports {len(real)} of the {len(listed)} listed problems; it misses "
+          + (", ".join(f"{code} {n}" for code, n in sorted(unseen.items())) or "none"))
     missed = [(result, verdict, result.corpus_file.problems[index])
               for (_, index), (result, verdict) in real.items()
               if not found(result.corpus_file.problems[index], result.ours)]
