@@ -280,7 +280,11 @@ def test_grammar_findings_inside_a_json_string_policy_land_inside_the_string() -
 
 def test_cli_lints_a_yaml_template_as_json() -> None:
     code, report = run_json(str(YAML_TEMPLATE))
-    assert code == 0
+    # The template's one deliberate error (`s3:GetObjekt`) fails the run.
+    assert code == 1
+    failing = [f["code"] for f in report["findings"]
+               if f["severity"] in ("error", "security-warning")]
+    assert failing == ["UNKNOWN_ACTION"]
     assert report["files"][0]["input"] == "cloudformation"
     assert report["files"][0]["policies"] == 7
     assert report["errors"] == []
