@@ -16,6 +16,7 @@ How a format variable is read (lenient: a false "no overlap" would be a false fi
   when another type of the service extends the format with `/…` (the bucket of
   `${BucketName}` vs. the object of `${BucketName}/${ObjectName}`): then it holds no slash,
   since the longer format is the type of such names;
+- a variable in the partition, region or account segment holds no colon and no slash;
 - a variable may be empty (an ARN written without its Region still names the type).
 A policy variable in the pattern (`${aws:username}`) may stand for any text, like `*`.
 """
@@ -35,6 +36,7 @@ class VarClass(Enum):
 
     NO_COLON = ":"
     NO_SLASH = "/"
+    SEGMENT = ":/"  # partition, region, account: never a colon or a slash
     ANY = ""
 
 
@@ -48,7 +50,7 @@ class FormatToken:
     def admits(self, char: str) -> bool:
         if self.variable is None:
             return char == self.literal
-        return not self.variable.value or char != self.variable.value
+        return char not in self.variable.value
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,8 +75,8 @@ class ArnFormat:
                 literals |= bit
             else:
                 variables |= bit
-                if token.variable.value:
-                    excluded[token.variable.value] = excluded.get(token.variable.value, 0) | bit
+                for char in token.variable.value:
+                    excluded[char] = excluded.get(char, 0) | bit
         object.__setattr__(self, "literal_at", literal_at)
         object.__setattr__(self, "literals", literals)
         object.__setattr__(self, "variables", variables)
@@ -93,12 +95,18 @@ def compile_format(arn_format: str, *, slash_extended: bool) -> ArnFormat:
     """The format as tokens; `slash_extended`: another type's format is this one + `/…`."""
     pieces = _VARIABLE.split(arn_format)
     tokens: list[FormatToken] = []
+    colons = 0
     for index, literal in enumerate(pieces):
         tokens.extend(FormatToken(literal=char) for char in literal)
+        colons += literal.count(":")
         if index < len(pieces) - 1:
             last = index == len(pieces) - 2 and not pieces[-1]
-            kind = (VarClass.NO_SLASH if slash_extended else VarClass.ANY) if last \
-                else VarClass.NO_COLON
+            if colons < 5:
+                kind = VarClass.SEGMENT
+            elif last:
+                kind = VarClass.NO_SLASH if slash_extended else VarClass.ANY
+            else:
+                kind = VarClass.NO_COLON
             tokens.append(FormatToken(variable=kind))
     return ArnFormat(tuple(tokens))
 

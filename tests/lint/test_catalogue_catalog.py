@@ -115,7 +115,22 @@ def test_format_tokens_read_the_last_variable_by_its_siblings():
                           slash_extended=False)
     assert bucket.tokens[-1] == FormatToken(variable=VarClass.NO_SLASH)
     assert role.tokens[-1] == FormatToken(variable=VarClass.ANY)
-    assert FormatToken(variable=VarClass.NO_COLON) in role.tokens
+    assert FormatToken(variable=VarClass.SEGMENT) in role.tokens  # ${Partition}, ${Account}
+    table = compile_format("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}"
+                           "/index/${IndexName}", slash_extended=False)
+    assert FormatToken(variable=VarClass.NO_COLON) in table.tokens  # ${TableName}
+
+
+def test_a_region_or_account_never_holds_a_slash():
+    """`arn:aws:s3:example-reports/*` (the bucket name written where the region goes)
+    names no S3 resource: an access point ARN's region cannot be `example-reports/`
+    (reference-arns.html: partition, service, region and account are colon-separated
+    segments)."""
+    action = catalog.find_action("s3:GetObject")
+    assert action is not None
+    assert not catalog.resource_pattern_fits(action, "arn:aws:s3:example-reports/*")
+    assert catalog.resource_pattern_fits(action, "arn:aws:s3:*")
+    assert catalog.resource_pattern_fits(action, "arn:aws:s3:::example-reports/*")
 
 
 def test_overlap_is_linear_on_a_pathological_pattern():

@@ -40,11 +40,7 @@ BY_NAME = {f.name: f for f in FILES}
 PROBLEMS = [(f.name, index) for f in FILES for index in range(len(f.problems))]
 # Problems lint misses today for a reason outside the corpus; each names its gap. Not
 # strict: once a rule reporting one of the problem's codes is merged the case passes.
-KNOWN_GAPS = {
-    ("identity-invalid-arn.json", "INVALID_ARN"):
-        "INVALID_ARN is registered but the parser never raises ProblemCode.INVALID_ARN "
-        "(no ARN format check yet); RESOURCE_TYPE_MISMATCH will report it once merged",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @cache
