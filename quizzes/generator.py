@@ -92,17 +92,23 @@ def _statements(rng: random.Random, scene: Scene, mode: Mode, conditions: bool
                 ) -> list[Written]:
     """Statements of one permissions policy that allow, miss or deny the request."""
     use_condition = conditions and rng.random() < 0.6
-    if mode == "allow":
-        found = allowing(rng, scene)
-        return [with_condition(rng, scene, found, True) if use_condition else found]
-    if mode == "miss":
-        if use_condition:
-            return [with_condition(rng, scene, allowing(rng, scene), False)]
-        return [missing(rng, scene)]
-    deny = allowing(rng, scene, "Deny")
+    if mode in ("allow", "miss"):
+        if mode == "allow":
+            found = allowing(rng, scene)
+            written = [with_condition(rng, scene, found, True) if use_condition else found]
+        elif use_condition:
+            written = [with_condition(rng, scene, allowing(rng, scene), False)]
+        else:
+            written = [missing(rng, scene)]
+        if conditions and rng.random() < 0.3:  # a Deny whose condition does not hold
+            deny = allowing(rng, scene, "Deny", unlike=written[0])
+            written.append(with_condition(rng, scene, deny, False))
+        return written
+    allow = allowing(rng, scene)
+    deny = allowing(rng, scene, "Deny", unlike=allow)
     if use_condition:
         deny = with_condition(rng, scene, deny, True)
-    return [allowing(rng, scene), deny]
+    return [allow, deny]
 
 
 # ---------------------------------------------------------------- mechanisms
@@ -375,10 +381,10 @@ def build(template: Template, rng: random.Random) -> Generated:
     if scene.context:
         request["context"] = dict(scene.context)
     case = {"request": request, **draft.case}
-    where = (f"in account {scene.resource_account}" if not scene.cross_account
+    where = ("in the same account" if not scene.cross_account
              else f"in another account, {scene.resource_account}")
     stem = (f"{scene.caller[0].upper()}{scene.caller[1:]} of account {scene.account} calls "
-            f"{scene.action} on {scene.resource} ({where}). " + " ".join(draft.sentences)
+            f"{scene.action} on {scene.resource}, {where}. " + " ".join(draft.sentences)
             + describe_context(scene.context) + " What is the decision?")
     digest = hashlib.sha256(json.dumps([stem, case], sort_keys=True).encode()).hexdigest()
     question_id = f"gen-{template.name}-{digest[:12]}"

@@ -100,6 +100,7 @@ class Scene:
     resource_account: str
     other_resource: str  # a resource of the same type the request is not for
     context: dict[str, Any] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)  # condition keys already used
 
     @property
     def cross_account(self) -> bool:
@@ -176,28 +177,39 @@ class Written:
     statement: Policy
     words: str
     references: tuple[str, ...] = ()
+    shape: str = ""  # how Action and Resource are written (`SHAPES`)
 
 
-def allowing(rng: random.Random, scene: Scene, effect: str = "Allow") -> Written:
-    """A statement whose Action and Resource (or their Not forms) cover the request."""
+SHAPES = ("exact", "service", "verb", "pattern", "not-action", "not-resource")
+# A Deny with NotAction usually spares what a user needs to set up MFA and sign in again.
+DENY_SPARES = ["iam:ChangePassword", "iam:GetUser", "sts:GetSessionToken"]
+
+
+def allowing(rng: random.Random, scene: Scene, effect: str = "Allow", *,
+             unlike: Written | None = None) -> Written:
+    """A statement whose Action and Resource (or their Not forms) cover the request; with
+    `unlike`, written differently from that statement (a Deny beside an Allow)."""
     verb = "allows" if effect == "Allow" else "denies"
-    shape = rng.choice(("exact", "service", "verb", "pattern", "not-action", "not-resource"))
+    shapes = [s for s in SHAPES if unlike is None or s != unlike.shape]
+    if unlike is not None and unlike.shape in ("pattern", "verb"):
+        shapes = [s for s in shapes if s not in ("pattern", "verb")]
+    shape = rng.choice(shapes)
     if shape == "not-action":
-        excluded = ["iam:*", "organizations:*"] if scene.service != "iam" else ["s3:*"]
+        excluded = DENY_SPARES if effect == "Deny" else ["iam:*", "organizations:*"]
         return Written({"Effect": effect, "NotAction": excluded, "Resource": "*"},
-                       f"{verb} every action except {' and '.join(excluded)} (NotAction) on "
-                       "every resource", (NOT_ACTION,))
+                       f"{verb} every action except {', '.join(excluded)} (NotAction) on "
+                       "every resource", (NOT_ACTION,), shape)
     if shape == "not-resource":
         return Written({"Effect": effect, "Action": scene.action,
                         "NotResource": scene.other_resource},
                        f"{verb} {scene.action} on every resource except "
-                       f"{scene.other_resource} (NotResource)", (NOT_RESOURCE,))
+                       f"{scene.other_resource} (NotResource)", (NOT_RESOURCE,), shape)
     action = {"exact": scene.action, "service": f"{scene.service}:*",
               "verb": verb_wildcard(scene.action), "pattern": scene.action}[shape]
     resource = {"exact": scene.resource, "service": "*", "verb": resource_pattern(scene),
                 "pattern": resource_pattern(scene)}[shape]
     return Written({"Effect": effect, "Action": action, "Resource": resource},
-                   f"{verb} {action} on {_resource_words(resource)}")
+                   f"{verb} {action} on {_resource_words(resource)}", (), shape)
 
 
 def missing(rng: random.Random, scene: Scene) -> Written:
@@ -251,20 +263,40 @@ CONDITION_TABLE: tuple[tuple[str, str, Any, Any, Any, str], ...] = (
 )
 
 
+# Conditions a Deny carries, in the same shape: what the context holds when the Deny
+# applies, and when it does not.
+DENY_CONDITION_TABLE: tuple[tuple[str, str, Any, Any, Any, str], ...] = (
+    ("Bool", "aws:SecureTransport", "false", False, True,
+     "the request is not sent over TLS (aws:SecureTransport is false)"),
+    ("NotIpAddress", "aws:SourceIp", "203.0.113.0/24", "198.51.100.7", "203.0.113.45",
+     "the request comes from outside 203.0.113.0/24"),
+    ("BoolIfExists", "aws:MultiFactorAuthPresent", "false", False, True,
+     "the caller did not sign in with MFA (BoolIfExists aws:MultiFactorAuthPresent false)"),
+    ("StringNotEquals", "aws:PrincipalTag/team", "analytics", "marketing", "analytics",
+     "the caller's principal tag team is not analytics"),
+    ("DateGreaterThan", "aws:CurrentTime", "2027-01-01T00:00:00Z", "2027-03-01T12:00:00Z",
+     "2026-06-01T12:00:00Z", "the request is made after 2027-01-01 (aws:CurrentTime)"),
+)
+
+
 def with_condition(rng: random.Random, scene: Scene, written: Written, holds: bool) -> Written:
-    """`written` with a condition added; the request's context makes it hold or not (a
-    condition whose key is absent from the context does not hold)."""
-    operator, key, value, good, bad, words = rng.choice(CONDITION_TABLE)
-    if key in scene.context:  # one value per key: reuse the key only when it agrees
-        operator, key, value, good, bad, words = next(
-            row for row in CONDITION_TABLE if row[1] not in scene.context)
+    """`written` with a condition added; the request's context makes it hold or not. An
+    Allow's condition may also fail because its key is absent from the context."""
+    deny = written.statement.get("Effect") == "Deny"
+    table = DENY_CONDITION_TABLE if deny else CONDITION_TABLE
+    # One condition per key in a question, so that no two statements fight over a value.
+    operator, key, value, good, bad, words = rng.choice(
+        [row for row in table if row[1] not in scene.keys])
+    scene.keys.add(key)
     # Only a tag key may be left out: the engine derives keys such as aws:CurrentTime.
-    present = holds or not key.startswith("aws:PrincipalTag/") or rng.random() < 0.7
-    if present:
+    absent = (not holds and not deny and key.startswith("aws:PrincipalTag/")
+              and rng.random() < 0.3)
+    if not absent:
         scene.context[key] = good if holds else bad
     statement = dict(written.statement, Condition={operator: {key: value}})
-    return Written(statement, f"{written.words}, on condition that {words}",
-                   (*written.references, CONDITIONS))
+    joiner = "when" if deny else "on condition that"
+    return Written(statement, f"{written.words}, {joiner} {words}",
+                   (*written.references, CONDITIONS), written.shape)
 
 
 def describe_context(context: dict[str, Any]) -> str:
