@@ -27,9 +27,11 @@ from quizzes.explain import Solution, solve
 from quizzes.model import DecisionQuestion, Difficulty
 from quizzes.templates import (
     BOUNDARIES,
+    CONDITIONS,
     CROSS_ACCOUNT,
     DENY_ALLOW,
     EVALUATION,
+    KMS_CONDITIONS,
     KMS_DEFAULT,
     KMS_EXTERNAL,
     SCPS,
@@ -277,6 +279,7 @@ def key_policy(rng: random.Random, draft: Draft, mode: Mode, conditions: bool) -
         identity_mode = "allow"
         if not with_root and not scene.cross_account:
             statements.append(user_grant)
+        draft.cite(KMS_CONDITIONS, CONDITIONS)
     draft.case["resource_policy"] = {"name": "key-policy", "document": {
         "Version": VERSION, "Statement": statements}}
     draft.sentences.append(f"The key policy has {said}. The caller calls it directly, not "

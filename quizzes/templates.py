@@ -38,6 +38,7 @@ SCPS = ("https://docs.aws.amazon.com/organizations/latest/userguide/"
 CROSS_ACCOUNT = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                  "reference_policies_evaluation-logic-cross-account.html")
 KMS_DEFAULT = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
+KMS_CONDITIONS = "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html"
 KMS_EXTERNAL = ("https://docs.aws.amazon.com/kms/latest/developerguide/"
                 "key-policy-modifying-external-accounts.html")
 
