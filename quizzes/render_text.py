@@ -14,6 +14,7 @@ from rich.text import Text
 from quizzes.exams import DOMAINS, Domain
 from quizzes.prepared import Prepared
 from quizzes.session import Response, Results, Score
+from quizzes.stats import Accuracy, Stats
 
 _BAR = 24
 
@@ -85,4 +86,39 @@ def render_results(results: Results) -> RenderableType:
         label = f"{info.exam} {info.name}" if info else name
         table.add_row(label, f"{domain_score.right}/{domain_score.total}", _bar(domain_score))
     parts.append(table)
+    return Group(*parts)
+
+
+def _accuracy_bar(accuracy: Accuracy) -> Text:
+    return _bar(Score(accuracy.right, accuracy.answered))
+
+
+def render_stats(stats: Stats) -> RenderableType:
+    """`quiz stats`: totals, then a bar per domain, per topic and per day."""
+    if stats.empty:
+        return Text("No quiz answers saved yet: run `policy-engine quiz` to start.")
+    total = stats.total
+    parts: list[RenderableType] = [Text(
+        f"{total.answered} answers, {total.right} right ({100 * total.ratio:.0f} %) · "
+        f"streak {stats.streak_days} day{'s' if stats.streak_days != 1 else ''} · "
+        f"{stats.cards_due} of {stats.cards_total} cards due", style="bold")]
+    for title, rows in (("domain", stats.by_domain), ("topic", stats.by_topic)):
+        table = Table(box=None, pad_edge=False, title=f"by {title}", title_justify="left")
+        table.add_column(title)
+        table.add_column("right", justify="right")
+        table.add_column("")
+        for row in rows:
+            info = DOMAINS.get(Domain(row.name)) if row.name in Domain._value2member_map_ \
+                else None
+            label = f"{info.exam} {info.name}" if info else row.name
+            table.add_row(label, f"{row.right}/{row.answered}", _accuracy_bar(row))
+        parts.append(table)
+    days = Table(box=None, pad_edge=False, title="by day", title_justify="left")
+    days.add_column("day")
+    days.add_column("right", justify="right")
+    days.add_column("")
+    for day in stats.by_day[-14:]:
+        days.add_row(day.day.isoformat(), f"{day.right}/{day.answered}",
+                     _bar(Score(day.right, day.answered)))
+    parts.append(days)
     return Group(*parts)

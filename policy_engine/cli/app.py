@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 import typer
 
-from policy_engine.cli import accounts, demo, lint, quiz, schema, simulate, validate
+from policy_engine.cli import accounts, demo, lint, schema, simulate, validate
 from policy_engine.cli.exit_codes import ExitCode
+from policy_engine.cli.quiz import quiz_app
 from policy_engine.cli.scenario import scenario_app
 from policy_engine.errors import PolicyEngineError
 
@@ -24,7 +25,6 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("assume-paths", accounts.assume_paths_command),
     ("demo", demo.demo),
     ("lint", lint.lint),
-    ("quiz", quiz.quiz),
     ("schema", schema.schema),
     ("simulate", simulate.simulate),
     ("validate", validate.validate),
@@ -32,6 +32,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
 
 # Commands with sub-commands of their own.
 GROUPS: tuple[tuple[str, typer.Typer], ...] = (
+    ("quiz", quiz_app),
     ("scenario", scenario_app),
 )
 

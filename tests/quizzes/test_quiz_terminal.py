@@ -34,9 +34,10 @@ def _read_until(fd: int, wanted: str, seen: list[str], timeout: float = 30.0) ->
     raise AssertionError(f"{wanted!r} not shown; screen so far:\n{ANSI.sub('', ''.join(seen))}")
 
 
-def test_an_interactive_practice_quiz_on_a_terminal() -> None:
+def test_an_interactive_practice_quiz_on_a_terminal(quiz_db) -> None:
     primary, secondary = pty.openpty()
-    env = dict(os.environ, COLUMNS="100", LINES="50", TERM="xterm")
+    env = dict(os.environ, COLUMNS="100", LINES="50", TERM="xterm",
+               POLICY_ENGINE_QUIZ_DB=str(quiz_db))
     process = subprocess.Popen(["policy-engine", "quiz", "--seed", "4", "--count", "2",
                                 "--topic", "evaluation-same-account"],
                                stdin=secondary, stdout=secondary, stderr=secondary, env=env,
@@ -56,6 +57,11 @@ def test_an_interactive_practice_quiz_on_a_terminal() -> None:
         screen = _read_until(primary, "Score:", seen)
         assert re.search(r"Score: [0-2]/2", screen)
         assert process.wait(timeout=30) == 0
+        from quizzes.progress import ProgressStore
+
+        with ProgressStore(quiz_db) as store:  # both answers saved, the skip as wrong
+            saved = store.answers()
+        assert len(saved) == 2 and not saved[1].right
     finally:
         if process.poll() is None:
             process.kill()

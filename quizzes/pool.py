@@ -1,0 +1,43 @@
+"""The questions a quiz draws from: every bank question, plus generated decision
+questions (seeded, so a quiz replays exactly), with the case of each decision question."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from policy_engine.case import Case
+from quizzes.bank import Banks
+from quizzes.generator import GENERATED_TOPICS, GeneratorError, generate
+from quizzes.model import DecisionQuestion, Question
+from quizzes.prepared import Prepared, prepare
+
+# Generated questions added to the pool of one quiz: enough to vary, quick to build.
+GENERATED_PER_QUIZ = 120
+
+
+@dataclass(frozen=True)
+class Pool:
+    questions: tuple[Question, ...]
+    cases: dict[str, Case] = field(default_factory=dict)  # generated question id -> case
+
+    def prepare(self, question: Question, banks: Banks) -> Prepared:
+        if not isinstance(question, DecisionQuestion):
+            return prepare(question)
+        case = self.cases.get(question.id) or banks.case(question)
+        return prepare(question, case)
+
+
+def build_pool(banks: Banks, seed: int, *, difficulty: str | None = None,
+               topics: Iterable[str] = (), generated: int = GENERATED_PER_QUIZ) -> Pool:
+    wanted = set(topics)
+    made = []
+    if generated and (not wanted or wanted & set(GENERATED_TOPICS)):
+        for topic in sorted(wanted & set(GENERATED_TOPICS)) or [None]:
+            try:
+                made.extend(generate(seed, generated, difficulty=difficulty, topic=topic))
+            except GeneratorError:  # no template of that difficulty for the topic
+                continue
+    unique = {g.question.id: g for g in made}
+    return Pool(banks.questions + tuple(g.question for g in unique.values()),
+                {qid: g.case for qid, g in unique.items()})
