@@ -58,7 +58,7 @@ def render_show(scenario: Scenario) -> RenderableType:
             label = item.get("arn") or item.get("name", "?")
             node = tree.add(Text(f"{kind[:-1].replace('_', ' ')} {label}", style="magenta"))
             if item.get("policy") is not None:
-                node.add("policy").add(_policy(item["policy"]))
+                node.add(Text("resource policy")).add(_policy(item["policy"]))
             for grant in item.get("grants", []):
                 node.add(f"grant {grant.get('Name', grant.get('GrantId'))}: "
                          f"{', '.join(grant.get('Operations', []))} for "
