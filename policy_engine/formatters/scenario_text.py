@@ -37,7 +37,7 @@ def _principals(tree: Tree, details: dict[str, Any]) -> None:
         for item in details.get(items, []):
             node = tree.add(Text(f"{kind}/{item[name_key]}", style="bold"))
             if "AssumeRolePolicyDocument" in item:
-                node.add("trust policy").add(_policy(item["AssumeRolePolicyDocument"]))
+                node.add(Text("trust policy")).add(_policy(item["AssumeRolePolicyDocument"]))
             for policy in item.get(f"{kind.capitalize()}PolicyList", []):
                 node.add(f"inline policy {policy['PolicyName']}").add(
                     _policy(policy["PolicyDocument"]))
