@@ -81,7 +81,9 @@ def render_sarif(report: LintReport, *, root: Path | None = None) -> str:
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    # Compact: SARIF is read by machines, and only compact output uses json's C encoder
+    # (an indented log of 1,000 findings takes seconds to write).
+    return json.dumps(log, ensure_ascii=False, separators=(",", ":"))
 
 
 # ------------------------------------------------------------------------------- rules
@@ -164,9 +166,15 @@ class _Artifacts:
         self.base = base
         self.listed: list[dict[str, Any]] = []
         self._index: dict[str, int] = {}
+        self._uris: dict[str, tuple[str, str | None]] = {}
+
+    def _uri(self, source: str) -> tuple[str, str | None]:
+        if source not in self._uris:
+            self._uris[source] = artifact_uri(source, self.base)
+        return self._uris[source]
 
     def location(self, source: str) -> dict[str, Any]:
-        uri, base_id = artifact_uri(source, self.base)
+        uri, base_id = self._uri(source)
         out: dict[str, Any] = {"uri": uri}
         if base_id:
             out["uriBaseId"] = base_id
@@ -194,13 +202,19 @@ def artifact_uri(source: str, base: Path) -> tuple[str, str | None]:
     else an absolute `file:` URI."""
     path = Path(source)
     absolute = Path(os.path.abspath(path if path.is_absolute() else base / path))
-    for candidate, root in ((absolute, base), (absolute.resolve(), base.resolve())):
-        try:
-            relative = candidate.relative_to(root)
-        except ValueError:
-            continue
-        return quote(relative.as_posix(), safe="/"), SRCROOT
-    return absolute.as_uri(), None
+    relative = _relative(absolute, base)
+    if relative is None:  # perhaps under the base through a symbolic link
+        relative = _relative(absolute.resolve(), base.resolve())
+    if relative is None:
+        return absolute.as_uri(), None
+    return quote(relative.as_posix(), safe="/"), SRCROOT
+
+
+def _relative(path: Path, base: Path) -> Path | None:
+    try:
+        return path.relative_to(base)
+    except ValueError:
+        return None
 
 
 # ------------------------------------------------------------------------------ results

@@ -120,8 +120,10 @@ def render_text(report: LintReport) -> RenderableType:
         text = summary.text if summary is not None else None
         if parts:
             parts.append(Text(""))
-        parts.append(_header(source, summary, findings))
-        parts.extend(render_finding(finding, text) for finding in findings)
+        # One Text per file: rich renders a few long texts much faster than many short.
+        parts.append(Text("\n").join([_header(source, summary, findings),
+                                       *(render_finding(finding, text)
+                                         for finding in findings)]))
     parts.append(_summary(report, bool(parts)))
     return Group(*parts)
 
