@@ -33,7 +33,10 @@ def lint_inputs(inputs: Iterable[LintInput], *, config: LintConfig | None = None
         files.append(_summary(read))
         findings.extend(linter.lint_all(read.documents))
     threshold = fail_on or config.fail_on or DEFAULT_FAIL_ON
-    in_force = tuple(found for found in registry.rules if config.enabled(found))
+    # The rules in force, each at the severity the configuration gives it (SARIF's
+    # rule metadata states the level its results are reported at).
+    in_force = tuple(replace(found, severity=config.severity_of(found))
+                     for found in registry.rules if config.enabled(found))
     return LintReport(tuple(files), tuple(findings), tuple(errors), threshold, in_force,
                       data_version())
 

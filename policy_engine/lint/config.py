@@ -17,6 +17,7 @@ unknown code is a one-line error naming the file and the key, exit 2.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,15 +65,30 @@ class LintConfig:
             codes = self.ignore_sids.get(finding.sid)
             if codes is not None and (ALL in codes or finding.code in codes):
                 return True
+        if not self.per_file_ignores:
+            return False
+        names = _names_of(finding.source, self.root)
         return any(ALL in codes or finding.code in codes
                    for pattern, codes in self.per_file_ignores
-                   if _path_matches(finding.source, pattern))
+                   if any(fnmatchcase(name, pattern) for name in names))
+
+    @property
+    def root(self) -> str | None:
+        """The folder of the configuration file: per-file patterns are relative to it."""
+        return os.path.dirname(os.path.abspath(self.source)) if self.source else None
 
 
-def _path_matches(source: str, pattern: str) -> bool:
+def _names_of(source: str, root: str | None) -> tuple[str, ...]:
+    """The names a per-file pattern may match: the path as given, without `./`, relative to
+    the configuration's folder (so `lint` run from a subfolder, or given absolute paths,
+    still honours the patterns), and the bare file name."""
     path = PurePosixPath(Path(source).as_posix())
-    return (fnmatchcase(str(path), pattern) or fnmatchcase(path.name, pattern)
-            or fnmatchcase(str(path).removeprefix("./"), pattern))
+    names = [str(path), str(path).removeprefix("./"), path.name]
+    if root is not None:
+        absolute = os.path.abspath(source)
+        if absolute.startswith(root.rstrip(os.sep) + os.sep):
+            names.append(Path(os.path.relpath(absolute, root)).as_posix())
+    return tuple(dict.fromkeys(names))
 
 
 # ------------------------------------------------------------------------------ reading
@@ -124,11 +140,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _lint_table(document: dict[str, Any], path: Path) -> Any:
-    if path.name == "pyproject.toml":
-        return document.get("tool", {}).get("policy-engine", {}).get("lint")
-    if "lint" in document:
+    if path.name != "pyproject.toml" and "lint" in document:
         return document["lint"]
-    return document.get("tool", {}).get("policy-engine", {}).get("lint")
+    tool = document.get("tool")
+    ours = tool.get("policy-engine") if isinstance(tool, dict) else None
+    return ours.get("lint") if isinstance(ours, dict) else None
 
 
 def _error(path: Path | str, key: str, message: str) -> LintConfigError:
@@ -187,7 +203,7 @@ def parse_config(table: Any, registry: Registry, *, source: str) -> LintConfig:
 
 def _severity(value: Any, source: str, key: str) -> Severity:
     try:
-        return Severity(value)
+        return Severity(value.strip().lower() if isinstance(value, str) else value)
     except ValueError:
         raise _error(source, key, f"is {value!r}, not a severity (one of "
                      f"{', '.join(s.value for s in Severity)})") from None

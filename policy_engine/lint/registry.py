@@ -20,6 +20,8 @@ from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
 from policy_engine.lint.rule import LintRule
 
 ENTRY_POINT_GROUP: Final = "policy_engine.lint_rules"
+# Where a registry problem is said to be: the command (`error: lint: …`), not an input.
+SOURCE: Final = "lint"
 
 # Built-in rule modules, in the order `--list-rules` shows them.
 BUILTIN_MODULES: Final = (
@@ -46,7 +48,7 @@ class Registry:
             if found.code in seen and seen[found.code] is not found:
                 raise PolicyEngineError(Problem(
                     ProblemCode.USAGE, f"two lint rules use the code {found.code} "
-                    f"({seen[found.code].name} and {found.name})"))
+                    f"({seen[found.code].name} and {found.name})", source=SOURCE))
             seen[found.code] = found
 
     def get(self, code: str) -> LintRule | None:
@@ -91,7 +93,7 @@ def _plugin_rules(loaded: object, name: str) -> Iterable[LintRule]:
             return items
     raise PolicyEngineError(Problem(
         ProblemCode.USAGE, f"the lint rule entry point `{name}` names "
-        f"{type(loaded).__name__}, not a LintRule, a list of them or a module"))
+        f"{type(loaded).__name__}, not a LintRule, a list of them or a module", source=SOURCE))
 
 
 def builtin_rules() -> tuple[LintRule, ...]:
@@ -111,6 +113,8 @@ def default_registry() -> Registry:
         except Exception as error:  # a broken plugin is named, never a traceback
             raise PolicyEngineError(Problem(
                 ProblemCode.USAGE, f"the lint rule plugin `{point.name}` ({point.value}) "
-                f"could not be loaded: {type(error).__name__}: {error}")) from None
+                f"could not be loaded: {type(error).__name__}: {error}", source=SOURCE)
+            ) from None
         found.extend(_plugin_rules(loaded, point.name))
-    return Registry(tuple(found))
+    # Two entry points may name the same rule (a module and one of its rules): run it once.
+    return Registry(tuple({id(rule): rule for rule in found}.values()))
