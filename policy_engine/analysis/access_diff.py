@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from policy_engine.analysis.grant_sets import (
     EVERYONE,
@@ -40,6 +41,9 @@ from policy_engine.analysis.grant_sets import (
 )
 from policy_engine.catalog import action_names_of, find_action
 from policy_engine.parse import ParsedPolicy
+
+if TYPE_CHECKING:
+    from policy_engine.analysis.diff_witness import Witness
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class NewAccess:
     resources_negated: bool
     principal: str | None
     reason: str
+    # A request NEW allows and OLD does not, decided by the engine (`diff_witness`).
+    witness: Witness | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,18 @@ class DiffReport:
         return not self.new_access
 
 
-def diff_policies(old: ParsedPolicy, new: ParsedPolicy) -> DiffReport:
+def diff_policies(old: ParsedPolicy, new: ParsedPolicy, *, prove: bool = True) -> DiffReport:
+    """Every access NEW grants that OLD does not; `prove`: give each finding of an
+    identity policy the engine-decided request that shows it, where one does."""
+    report = _diff(old, new)
+    if not prove:
+        return report
+    from policy_engine.analysis.diff_witness import with_witnesses
+
+    return with_witnesses(report, old, new)
+
+
+def _diff(old: ParsedPolicy, new: ParsedPolicy) -> DiffReport:
     extra = literal_actions((old.document, new.document))
     olds = statement_sets(old.document, extra)
     news = statement_sets(new.document, extra)

@@ -32,6 +32,10 @@ def _new_access(source: str, found: NewAccess) -> str:
     if found.principal is not None:
         lines.append(f"  principal: {found.principal}")
     lines.append(f"  why:       {found.reason}")
+    if found.witness is not None:
+        proof = found.witness
+        lines.append(f"  proof:     {proof.action} on {proof.resource} by {proof.principal}: "
+                     f"OLD {proof.old_decision}, NEW {proof.new_decision}")
     return "\n".join(lines)
 
 

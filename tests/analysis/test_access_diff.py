@@ -270,3 +270,28 @@ def test_adding_a_deny_grants_nothing_new(body: list[dict[str, Any]],
                                           extra: dict[str, Any]) -> None:
     extra = {**extra, "Effect": "Deny"}
     assert diff(policy(*body), policy(*body, extra)).passed
+
+
+# ------------------------------------------------------------------ engine witnesses
+
+
+def test_a_finding_carries_an_engine_decided_witness() -> None:
+    report = diff(policy(allow("s3:GetObject", f"{BUCKET}/public/*")),
+                  policy(allow("s3:GetObject", f"{BUCKET}/*")))
+    witness = report.new_access[0].witness
+    assert witness is not None
+    assert (witness.action, witness.resource) == ("s3:GetObject", f"{BUCKET}/diff-witness")
+    assert (witness.old_decision, witness.new_decision) == ("implicitDeny", "allowed")
+
+
+def test_a_dropped_deny_is_proved_by_the_engine() -> None:
+    report = diff(policy(allow("s3:*"), deny("s3:DeleteBucket")), policy(allow("s3:*")))
+    witness = report.new_access[0].witness
+    assert witness is not None and witness.old_decision == "explicitDeny"
+
+
+def test_resource_policies_carry_no_witness() -> None:
+    kind = PolicyKind.S3_BUCKET
+    old = policy(allow("s3:GetObject", BUCKET + "/a/*", Principal="*"), kind=kind)
+    new = policy(allow("s3:GetObject", BUCKET + "/*", Principal="*"), kind=kind)
+    assert [f.witness for f in diff(old, new).new_access] == [None]
