@@ -90,12 +90,12 @@ def _diff(old: ParsedPolicy, new: ParsedPolicy) -> DiffReport:
     extra = literal_actions((old.document, new.document))
     olds = statement_sets(old.document, extra)
     news = statement_sets(new.document, extra)
-    old_allows = [s for s in olds if s.is_allow]
+    old_allows = [s for s in olds if s.grants]
     new_denies = [s for s in news if not s.is_allow]
     dropped = [d for d in olds if not d.is_allow and not any(_deny_covers(n, d)
                                                              for n in new_denies)]
     found: list[NewAccess] = []
-    for granted in (s for s in news if s.is_allow):
+    for granted in (s for s in news if s.grants):
         parts = [(granted.resources, granted.resources_negated)] if granted.resources_negated \
             else [((r,), False) for r in granted.resources]
         for resources, negated in parts:

@@ -78,7 +78,7 @@ def check_access_not_granted(policy: ParsedPolicy, actions: frozenset[str],
     denies = [s for s in sets if not s.is_allow and s.condition is None
               and not s.principals_negated]
     found = []
-    for statement in (s for s in sets if s.is_allow):
+    for statement in (s for s in sets if s.grants):
         hit = statement.actions & actions
         if not hit or not resources_overlap(statement, (resource,), False):
             continue

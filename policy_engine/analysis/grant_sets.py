@@ -55,6 +55,12 @@ class StatementSet:
     def is_allow(self) -> bool:
         return self.statement.is_allow
 
+    @property
+    def grants(self) -> bool:
+        """An Allow that can grant: Allow with NotPrincipal grants nothing (the engine's
+        reading of reference_policies_elements_notprincipal.html)."""
+        return self.statement.is_allow and not self.principals_negated
+
 
 def literal_actions(documents: Iterable[PolicyDocument]) -> frozenset[str]:
     """Literal action names the policies spell that the catalogue does not know."""
@@ -165,7 +171,13 @@ def resource_covered(general: StatementSet | Iterable[StatementSet],
 
 def resources_overlap(statement: StatementSet, patterns: tuple[str, ...],
                       negated: bool) -> bool:
-    """Whether some resource is named by both (conservative: True when unsure)."""
-    if negated or statement.resources_negated:
+    """Whether some resource is named by both. A NotResource side meets a pattern the
+    excluded patterns do not wholly cover; two NotResource sides always meet (strings
+    are unbounded)."""
+    if negated and statement.resources_negated:
         return True
+    if statement.resources_negated:
+        return any(not patterns_include(statement.resources, p) for p in patterns)
+    if negated:
+        return any(not patterns_include(patterns, r) for r in statement.resources)
     return any(patterns_intersect(a, b) for a in statement.resources for b in patterns)

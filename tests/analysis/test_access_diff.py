@@ -295,3 +295,10 @@ def test_resource_policies_carry_no_witness() -> None:
     old = policy(allow("s3:GetObject", BUCKET + "/a/*", Principal="*"), kind=kind)
     new = policy(allow("s3:GetObject", BUCKET + "/*", Principal="*"), kind=kind)
     assert [f.witness for f in diff(old, new).new_access] == [None]
+
+
+def test_must_not_grant_on_a_resource_a_not_resource_excludes() -> None:
+    new = policy({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": BUCKET + "/*"})
+    actions = forbidden_actions("s3:GetObject")
+    assert check_access_not_granted(new, actions, BUCKET + "/x") == ()
+    assert check_access_not_granted(new, actions, "arn:aws:s3:::other/x") != ()
