@@ -23,7 +23,12 @@ matched by `general`?" without regular expressions and without backtracking:
    (m + 1) x (k + 1) states, each read in O(|specific| x |general|): polynomial time.
 
 `patterns_include(generals, specific)` is the same walk over a union (every word must
-be matched by at least one of them); `patterns_intersect(a, b)` decides whether some
+be matched by at least one of them), with every run length up to "long" tried: in a
+union one pattern may match the short runs and another the long ones (`""` and `????*`
+together leave the lengths 1 to 3 of `*` unmatched). The walk remembers each (star,
+state sets) pair it has met, so nothing is explored twice; for a union the number of
+such pairs is not bounded as tightly as for one pattern, but policies name few patterns.
+`patterns_intersect(a, b)` decides whether some
 string matches both (reachability in the product of the two matchers, O(|a| x |b|)).
 """
 
@@ -98,8 +103,15 @@ def _union_includes(generals: tuple[str, ...], specific: str) -> bool:
                 return False
             continue
         pending.append((index + 1, sets))  # the star matches nothing
-        pending.append((index + 1, tuple(_read(g, s, long_run)
-                                         for g, s in zip(generals, sets, strict=True))))
+        if len(generals) == 1:
+            pending.append((index + 1, tuple(_read(g, s, long_run)
+                                             for g, s in zip(generals, sets, strict=True))))
+            continue
+        # A union: one pattern may take the short runs and another the long ones, so
+        # every run length up to "long" is a case of its own.
+        for _ in long_run:
+            sets = tuple(_step(g, s, fresh) for g, s in zip(generals, sets, strict=True))
+            pending.append((index + 1, sets))
     return True
 
 

@@ -86,6 +86,8 @@ def test_examples() -> None:
     assert pattern_includes("a?*", "a*?")
     assert not pattern_includes("a?*b", "a*b")  # `ab`
     assert patterns_include(["a", "a?*"], "a*")
+    assert not patterns_include(["", "????**"], "*")  # lengths 1 to 3 escape
+    assert patterns_include(["", "?", "??", "???", "????**"], "*")
     assert not patterns_intersect("a*", "b*")
     assert patterns_intersect("*x", "x*")
 
