@@ -370,3 +370,43 @@ def _shared_start(one: str, other: str) -> int:
             break
         count += 1
     return count
+
+# ------------------------------------------------------------------ action patterns
+
+
+@cache
+def action_names() -> frozenset[str]:
+    """Every catalogue action as lower-cased `service:name` (IAM matches actions
+    case-insensitively: reference_policies_elements_action.html)."""
+    return frozenset(a.full_name.lower() for a in all_actions())
+
+
+@cache
+def _names_by_service() -> Mapping[str, frozenset[str]]:
+    grouped: dict[str, set[str]] = {}
+    for name in action_names():
+        grouped.setdefault(name.partition(":")[0], set()).add(name)
+    return MappingProxyType({service: frozenset(names) for service, names in grouped.items()})
+
+
+def action_names_of(service: str) -> frozenset[str]:
+    """The lower-cased full names of one service's actions (empty for an unknown prefix)."""
+    return _names_by_service().get(service.lower(), frozenset())
+
+
+@cache
+def expand_action_pattern(pattern: str) -> frozenset[str]:
+    """The catalogue actions an Action/NotAction entry matches, lower-cased; a pattern
+    whose service part is literal is matched against that service's actions only."""
+    from policy_engine.engine.wildcard import compile_wildcard
+
+    text = pattern.lower()
+    if text == "*":
+        return action_names()
+    prefix, colon, _ = text.partition(":")
+    if "*" not in text and "?" not in text:
+        return frozenset({text}) & action_names()
+    pool = action_names_of(prefix) if colon and "*" not in prefix and "?" not in prefix \
+        else action_names()
+    matcher = compile_wildcard(text, ignore_case=True)
+    return frozenset(name for name in pool if matcher.matches(name))

@@ -1,39 +1,129 @@
-"""Inclusion between IAM wildcard patterns: is every string one pattern matches also
-matched by another?
+"""Wildcard patterns compared as languages: inclusion and intersection of IAM globs.
 
-IAM patterns (Action, Resource, condition values of `...Like` operators) use `*` for any
-run of characters and `?` for one character. `pattern_includes(general, specific)` answers
-"L(specific) ⊆ L(general)" soundly, in time linear in the patterns' length (one run of the
-engine's backtrack-free matcher, `engine.wildcard`):
+IAM patterns use `*` (any run of characters, none included) and `?` (any one
+character); a `*` may match across `:` and `/` (the Resource page, "Using wildcards in
+resource ARNs": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html,
+and the Action page for actions: reference_policies_elements_action.html). Matching
+is over any string, so the alphabet is unbounded.
 
-- it is never True when some string matches `specific` but not `general` (callers that
-  report "covered" or "no new access" may rely on a True);
-- it is exact when `general` has no `?` (nearly every policy pattern), and when `specific`
-  has no wildcard at all (then it is plain matching).
+`pattern_includes(general, specific)` answers "is every string `specific` matches also
+matched by `general`?" without regular expressions and without backtracking:
 
-Why it is exact without `?` in `general`: write `specific` with each `*` replaced by a
-character `general` cannot contain (and each `?` by another). That string is one of
-`specific`'s strings, so if `general` fails to match it, inclusion fails. If `general` does
-match it, every stand-in character was absorbed by a `*` of `general` (no literal of
-`general` can be a stand-in), and a `*` absorbs whatever the stand-in is replaced with, so
-every string of `specific` matches. With `?` in `general` the same symbolic match is still
-sound (a `?` of `general` may take a literal or a `?` of `specific`, never a `*`), but it can
-miss an inclusion that needs a `?` to meet a run of `*`s; runs of wildcards are written in
-one canonical order first (`?`s, then one `*`: `*?` and `?*` are the same language) so the
-common cases still succeed. Deciding every case exactly is coNP-hard, which no linter
-should pay for.
+1. Every character a wildcard of `specific` produces can be a fresh character `z` that
+   occurs in neither pattern: if `general` matches that word, it matches every word with
+   other characters there (the positions `z` sits on are wildcards of `general`). So only
+   the words `C0 z^n1 C1 … z^nm Cm` matter (`Ci`: the text between the stars of
+   `specific`, its `?` written as `z`).
+2. A run of more than `len(general)` `z`s leaves `general`'s matcher in the same state
+   set as any longer run, and a run is either empty or that long in a word `general`
+   rejects if any is (the property tests check this against every run length). So each
+   star of `specific` is tried as empty or as "long".
+3. After a long run the matcher's state set depends only on the last star of `general`
+   it reached, so a walk over (star of `specific`, state set) meets at most
+   (m + 1) x (k + 1) states, each read in O(|specific| x |general|): polynomial time.
+
+`patterns_include(generals, specific)` is the same walk over a union (every word must
+be matched by at least one of them), with every run length up to "long" tried: in a
+union one pattern may match the short runs and another the long ones (`""` and `????*`
+together leave the lengths 1 to 3 of `*` unmatched). The walk remembers each (star,
+state sets) pair it has met, so nothing is explored twice; for a union the number of
+such pairs is not bounded as tightly as for one pattern, but policies name few patterns.
+`patterns_intersect(a, b)` decides whether some
+string matches both (reachability in the product of the two matchers, O(|a| x |b|)).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from policy_engine.engine.wildcard import compile_wildcard
+StateSet = frozenset[int]
 
-# Stand-ins for the specific pattern's wildcards: private-use characters, which IAM policy
-# text cannot contain (it is limited to tab, LF, CR and U+0020–U+00FF).
-_STAR_STAND_IN = "\ue000"
-_ANY_STAND_IN = "\ue001"
+
+def _closure(pattern: str, states: Iterable[int]) -> StateSet:
+    """The states reachable without reading: a `*` may match nothing."""
+    out: set[int] = set()
+    for state in states:
+        while True:
+            out.add(state)
+            if state < len(pattern) and pattern[state] == "*":
+                state += 1
+            else:
+                break
+    return frozenset(out)
+
+
+def _step(pattern: str, states: StateSet, char: str) -> StateSet:
+    moved: list[int] = []
+    for state in states:
+        if state >= len(pattern):
+            continue
+        symbol = pattern[state]
+        if symbol == "*":
+            moved.append(state)
+        elif symbol == "?" or symbol == char:
+            moved.append(state + 1)
+    return _closure(pattern, moved)
+
+
+def _read(pattern: str, states: StateSet, text: str) -> StateSet:
+    for char in text:
+        if not states:
+            break
+        states = _step(pattern, states, char)
+    return states
+
+
+def _fresh(*patterns: str) -> str:
+    """A character that occurs in none of the patterns (the private-use area has 6,400)."""
+    used = set().union(*patterns)
+    return next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in used)
+
+
+@lru_cache(maxsize=65536)
+def _union_includes(generals: tuple[str, ...], specific: str) -> bool:
+    if not generals:
+        return False
+    fresh = _fresh(specific, *generals)
+    pieces = specific.replace("?", fresh).split("*")
+    long_run = fresh * (max(len(g) for g in generals) + 1)
+    start = tuple(_closure(g, (0,)) for g in generals)
+    seen: set[tuple[int, tuple[StateSet, ...]]] = set()
+    pending = [(0, start)]
+    while pending:
+        index, sets = pending.pop()
+        if (index, sets) in seen:
+            continue
+        seen.add((index, sets))
+        sets = tuple(_read(g, s, pieces[index]) for g, s in zip(generals, sets, strict=True))
+        if not any(sets):
+            return False  # no pattern can still match any word that starts this way
+        if index == len(pieces) - 1:
+            if not any(len(g) in s for g, s in zip(generals, sets, strict=True)):
+                return False
+            continue
+        pending.append((index + 1, sets))  # the star matches nothing
+        if len(generals) == 1:
+            pending.append((index + 1, tuple(_read(g, s, long_run)
+                                             for g, s in zip(generals, sets, strict=True))))
+            continue
+        # A union: one pattern may take the short runs and another the long ones, so
+        # every run length up to "long" is a case of its own.
+        for _ in long_run:
+            sets = tuple(_step(g, s, fresh) for g, s in zip(generals, sets, strict=True))
+            pending.append((index + 1, sets))
+    return True
+
+
+@lru_cache(maxsize=65536)
+def pattern_includes(general: str, specific: str, *, ignore_case: bool = False) -> bool:
+    """Whether every string `specific` matches is matched by `general`; `ignore_case`
+    compares without case (IAM matches action names so: the Action element page)."""
+    if ignore_case:
+        general, specific = general.lower(), specific.lower()
+    if general == specific or _matches_everything(general):
+        return True
+    return _union_includes((general,), specific)
 
 
 def canonical_pattern(pattern: str) -> str:
@@ -58,104 +148,42 @@ def canonical_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
-def pattern_includes(general: str, specific: str, *, ignore_case: bool = False) -> bool:
-    """Whether every string `specific` matches is also matched by `general` (see the module
-    page: sound always, exact when `general` has no `?`). Actions compare with
-    `ignore_case=True`; resources are case-sensitive."""
-    if ignore_case:
-        general, specific = general.lower(), specific.lower()
-    if general == specific or (general.strip("*") == "" and general):
+
+
+def patterns_include(generals: Sequence[str], specific: str) -> bool:
+    """Whether every string `specific` matches is matched by at least one of `generals`."""
+    if any(g == specific or _matches_everything(g) for g in generals):
         return True
-    if not any(c in specific for c in "*?"):
-        return compile_wildcard(general).matches(specific)  # plain matching: exact
-    if not any(c in general for c in "*?"):
-        return False  # one string cannot hold all of a wildcard pattern's strings
-    general, specific = canonical_pattern(general), canonical_pattern(specific)
-    if _STAR_STAND_IN in general or _ANY_STAND_IN in general:
-        return general == specific
-    # Without `?` in `general` the engine's matcher decides exactly; with one, a `?` must
-    # not take the `*` stand-in, which `_symbolic_match` enforces.
-    subject = specific.replace("*", _STAR_STAND_IN).replace("?", _ANY_STAND_IN)
-    if "?" not in general:
-        return compile_wildcard(general).matches(subject)
-    return _symbolic_match(general, subject)
+    return _union_includes(tuple(sorted(set(generals))), specific)
 
 
-def _symbolic_match(general: str, subject: str) -> bool:
-    """`general` (with `?`) against `subject` (the specific pattern with stand-ins), where
-    a `?` may take anything but the `*` stand-in.
-
-    `general` is canonical, so every `?` next to a `*` stands just before it: such `?`s
-    only ask the gap the `*` fills to hold that many characters, and a `*` of `specific`
-    counts for none. Each chunk between `*`s is then placed at its leftmost fit after the
-    gap's minimum, which is safe for fixed-length chunks (as in the engine's matcher):
-    no backtracking."""
-    chunks = general.split("*")
-    if len(chunks) == 1:
-        return len(general) == len(subject) and _chunk_fits(general, subject, 0)
-    fixed = [chunk.rstrip("?") for chunk in chunks[:-1]]
-    gaps = [len(chunk) - len(part) for chunk, part in zip(chunks, fixed, strict=False)]
-    last = chunks[-1]
-    end_of_last = len(subject) - len(last)
-    if end_of_last < len(fixed[0]) or not _chunk_fits(fixed[0], subject, 0):
-        return False
-    if not _chunk_fits(last, subject, end_of_last):
-        return False
-    position = len(fixed[0])
-    for index in range(1, len(fixed)):
-        earliest = _after_characters(subject, position, gaps[index - 1])
-        if earliest < 0:
-            return False
-        found = _find_chunk(fixed[index], subject, earliest, end_of_last - len(fixed[index]))
-        if found < 0:
-            return False
-        position = found + len(fixed[index])
-    earliest = _after_characters(subject, position, gaps[-1])
-    return 0 <= earliest <= end_of_last
+def _matches_everything(pattern: str) -> bool:
+    return bool(pattern) and set(pattern) == {"*"}
 
 
-def _after_characters(subject: str, start: int, count: int) -> int:
-    """The first position at which `count` characters of `subject` from `start` (a `*`
-    stand-in counting for none) lie behind; -1 when there are not that many."""
-    position = start
-    while count:
-        if position >= len(subject):
-            return -1
-        if subject[position] != _STAR_STAND_IN:
-            count -= 1
-        position += 1
-    return position
+@lru_cache(maxsize=65536)
+def patterns_intersect(first: str, second: str) -> bool:
+    """Whether some string matches both patterns."""
+    start = (0, 0)
+    seen = {start}
+    pending = [start]
+    end = (len(first), len(second))
+    while pending:
+        i, j = pending.pop()
+        if (i, j) == end:
+            return True
+        moves: list[tuple[int, int]] = []
+        a = first[i] if i < len(first) else None
+        b = second[j] if j < len(second) else None
+        if a == "*":
+            moves.append((i + 1, j))  # the star matches nothing more
+        if b == "*":
+            moves.append((i, j + 1))
+        if a is not None and b is not None and (a in "*?" or b in "*?" or a == b):
+            moves.append((i if a == "*" else i + 1, j if b == "*" else j + 1))
+        for move in moves:
+            if move not in seen:
+                seen.add(move)
+                pending.append(move)
+    return False
 
-
-def _takes(pattern_char: str, seen: str) -> bool:
-    return seen != _STAR_STAND_IN if pattern_char == "?" else pattern_char == seen
-
-
-def _chunk_fits(chunk: str, subject: str, start: int) -> bool:
-    if start + len(chunk) > len(subject):
-        return False
-    return all(_takes(ch, subject[start + offset]) for offset, ch in enumerate(chunk))
-
-
-def _find_chunk(chunk: str, subject: str, start: int, stop: int) -> int:
-    """Leftmost position p in [start, stop] where the chunk fits, or -1: one bit-parallel
-    (shift-and) pass over the subject, so the cost is linear whatever the chunk holds."""
-    if stop < start:
-        return -1
-    if not chunk:
-        return start
-    if "?" not in chunk:
-        return subject.find(chunk, start, stop + len(chunk))
-    any_mask = sum(1 << i for i, ch in enumerate(chunk) if ch == "?")
-    masks: dict[str, int] = {_STAR_STAND_IN: 0}
-    for i, ch in enumerate(chunk):
-        if ch != "?":
-            masks[ch] = masks.get(ch, any_mask) | (1 << i)
-    done = 1 << (len(chunk) - 1)
-    state = 0
-    for position in range(start, stop + len(chunk)):
-        state = ((state << 1) | 1) & masks.get(subject[position], any_mask)
-        if state & done:
-            return position - len(chunk) + 1
-    return -1

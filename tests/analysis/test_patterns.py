@@ -1,93 +1,102 @@
-"""`analysis.patterns.pattern_includes`: sound always, exact without `?` in the general
-pattern; checked against the engine's reference matcher."""
+"""Wildcard-pattern inclusion and intersection against brute force on small alphabets."""
 
 from __future__ import annotations
 
 import itertools
+import time
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policy_engine.analysis.patterns import canonical_pattern, pattern_includes
+from policy_engine.analysis.patterns import (
+    pattern_includes,
+    patterns_include,
+    patterns_intersect,
+)
 from policy_engine.engine.wildcard import reference_match
 
-PATTERN = st.text(alphabet="ab*?", max_size=7)
+patterns = st.text(alphabet="ab?*", max_size=5)
+short_patterns = st.text(alphabet="ab?*", max_size=4)
 
 
-@pytest.mark.parametrize(("general", "specific", "included"), [
-    ("*", "", True),
-    ("*", "arn:aws:s3:::bucket/*", True),
-    ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/logs/*", True),
-    ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket*", False),
-    ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", False),
-    ("arn:aws:s3:::bucket", "arn:aws:s3:::bucket", True),
-    ("a*", "*", False),
-    ("*a*", "*a?*", True),
-    ("*a*b*", "*ab*", True),
-    ("*ab*", "*a*b*", False),
-    ("a?c", "abc", True),
-    ("a?c", "a?c", True),
-    ("a?c", "a*c", False),
-    ("*?", "*a", True),
-    ("?*", "*", False),
-    ("a*?", "a?*", True),
-    ("x*?y", "x*ay", True),
-    ("x*?y", "x*y", False),
-    ("*??*", "*a*", False),
-    ("", "", True),
-    ("a", "", False),
-])
-def test_examples(general: str, specific: str, included: bool) -> None:
-    assert pattern_includes(general, specific) is included
+def _words(specific: str, runs: tuple[int, ...]) -> str:
+    """`specific` with its `?` as the fresh `z` and its stars as runs of `z`."""
+    out, star = [], 0
+    for char in specific:
+        if char == "*":
+            out.append("z" * runs[star])
+            star += 1
+        else:
+            out.append("z" if char == "?" else char)
+    return "".join(out)
 
 
-def test_actions_compare_without_case() -> None:
-    assert pattern_includes("s3:Get*", "S3:GETOBJECT", ignore_case=True)
-    assert not pattern_includes("s3:Get*", "S3:GETOBJECT")
+def every_run_length(generals: list[str], specific: str) -> bool:
+    """Oracle: every word of `specific` with fresh characters and every run length up
+    to one past the longest general (longer runs act alike) is matched by a general."""
+    limit = max((len(g) for g in generals), default=0) + 1
+    return all(any(reference_match(g, _words(specific, runs)) for g in generals)
+               for runs in itertools.product(range(limit + 1), repeat=specific.count("*")))
 
 
-def test_canonical_pattern_orders_each_wildcard_run() -> None:
-    assert canonical_pattern("a*?*?b*") == "a??*b*"
-    assert canonical_pattern("a?b") == "a?b"
+def brute_counterexample(general: str, specific: str, length: int = 4) -> str | None:
+    for size in range(length + 1):
+        for letters in itertools.product("abc", repeat=size):
+            word = "".join(letters)
+            if reference_match(specific, word) and not reference_match(general, word):
+                return word
+    return None
 
 
-def _instances(pattern: str, fill: str) -> str:
-    return pattern.replace("*", fill).replace("?", fill[:1] or "a")
+@settings(max_examples=300, deadline=None)
+@given(patterns, patterns)
+def test_inclusion_matches_every_run_length(general: str, specific: str) -> None:
+    assert pattern_includes(general, specific) == every_run_length([general], specific)
 
 
-@settings(max_examples=400, deadline=None)
-@given(PATTERN, PATTERN, st.sampled_from(["", "a", "b", "ab", "ba", "aab", "bba"]))
-def test_included_means_every_instance_matches(general: str, specific: str,
-                                               fill: str) -> None:
-    """Soundness: when inclusion is claimed, strings drawn from `specific` match `general`."""
-    if not pattern_includes(general, specific):
-        return
-    for star_fill in ("", fill, fill * 2):
-        for any_char in "ab":
-            instance = specific.replace("*", star_fill).replace("?", any_char)
-            assert reference_match(general, instance), (general, specific, instance)
+@settings(max_examples=300, deadline=None)
+@given(patterns, patterns)
+def test_a_short_counterexample_means_not_included(general: str, specific: str) -> None:
+    found = brute_counterexample(general, specific)
+    if found is not None:
+        assert not pattern_includes(general, specific), found
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="ab*", max_size=7), PATTERN)
-def test_not_included_without_question_mark_has_a_witness(general: str, specific: str) -> None:
-    """Exactness without `?` in `general`: a refusal comes with a string of `specific`
-    (its wildcards written as a character `general` never names) that `general` misses."""
-    if pattern_includes(general, specific):
-        return
-    witness = specific.replace("*", "z").replace("?", "z")
-    assert not reference_match(general, witness), (general, specific)
+@settings(max_examples=150, deadline=None)
+@given(st.lists(patterns, min_size=1, max_size=3), patterns)
+def test_union_inclusion_matches_every_run_length(generals: list[str], specific: str) -> None:
+    assert patterns_include(generals, specific) == every_run_length(generals, specific)
 
 
-def test_small_patterns_agree_with_brute_force_when_general_has_no_question_mark() -> None:
-    """Every pair of short `*`-only general and `*`/`?` specific patterns over {a, b}:
-    inclusion holds exactly when no string of `specific` up to length 6 escapes."""
-    strings = ["".join(p) for n in range(7) for p in itertools.product("abz", repeat=n)]
-    generals = ["".join(p) for n in range(4) for p in itertools.product("ab*", repeat=n)]
-    specifics = ["".join(p) for n in range(4) for p in itertools.product("ab*?", repeat=n)]
-    for general in generals:
-        for specific in specifics:
-            escapes = any(reference_match(specific, s) and not reference_match(general, s)
-                          for s in strings)
-            assert pattern_includes(general, specific) is (not escapes), (general, specific)
+@settings(max_examples=200, deadline=None)
+@given(short_patterns, short_patterns)
+def test_intersection_matches_brute_force(first: str, second: str) -> None:
+    longest = len(first) + len(second)
+    # A common word, if any, needs at most every literal of both: z stands for the rest.
+    expected = any(reference_match(first, "".join(w)) and reference_match(second, "".join(w))
+                   for size in range(longest + 1)
+                   for w in itertools.product("abz", repeat=size))
+    assert patterns_intersect(first, second) == expected
+
+
+def test_examples() -> None:
+    assert pattern_includes("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/logs/*")
+    assert not pattern_includes("arn:aws:s3:::bucket/logs/*", "arn:aws:s3:::bucket/*")
+    assert pattern_includes("*?", "a*")  # a case split: the star empty or not
+    assert pattern_includes("a?*", "a*?")
+    assert not pattern_includes("a?*b", "a*b")  # `ab`
+    assert patterns_include(["a", "a?*"], "a*")
+    assert not patterns_include(["", "????**"], "*")  # lengths 1 to 3 escape
+    assert patterns_include(["", "?", "??", "???", "????**"], "*")
+    assert not patterns_intersect("a*", "b*")
+    assert patterns_intersect("*x", "x*")
+
+
+def test_pathological_patterns_finish_quickly() -> None:
+    general = "*a*" * 30 + "?" * 30
+    specific = "a*" * 60
+    start = time.perf_counter()
+    pattern_includes(general, specific)
+    pattern_includes(specific, general)
+    patterns_intersect(general, specific)
+    assert time.perf_counter() - start < 2.0
