@@ -12,8 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from policy_engine.errors import Problem, ProblemCode
-from quizzes.answers import Answer, AnswersError, parse_answer
+from quizzes.answers import Answer
 from quizzes.exams import ExamFormat
 from quizzes.prepared import Prepared
 from quizzes.session import Response, Results
@@ -76,24 +75,3 @@ def _order(total: int, flagged: list[int]) -> Iterator[int]:
         yield flagged[revisited]
         revisited += 1
 
-
-def answers_from_lines(lines: Iterator[str]) -> Callable[[], Answer | None]:
-    """Answers read one line at a time (a pipe, a file); a bad line raises."""
-    number = 0
-
-    def next_answer() -> Answer | None:
-        nonlocal number
-        for line in lines:
-            number += 1
-            if line.lstrip().startswith("#"):
-                continue
-            answer = parse_answer(line)
-            if answer is None:
-                raise AnswersError(Problem(
-                    ProblemCode.INVALID_VALUE, f"`{line.strip()[:40]}` is not an answer: "
-                    "write option letters (A, or A,C for several) or `skip`",
-                    line=number, column=1, source="<stdin>"))
-            return answer
-        return None
-
-    return next_answer
