@@ -10,12 +10,15 @@ Ids are unique across every bank that is loaded together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from policy_engine.analysis.case_export import export_case
+from policy_engine.analysis.resolve import Resolver
 from policy_engine.case import Case, load_case, parse_case_value
 from policy_engine.errors import PolicyEngineError, Problem, ProblemCode, join_pointer
 from policy_engine.files import FileReadError, read_text_bounded
@@ -46,6 +49,9 @@ class Bank:
     title: str
     questions: tuple[Question, ...]
     cases: Mapping[str, Case] = field(default_factory=dict)  # decision question id -> case
+    # ... and the case in the case-file format, where the bank does not hold it as written
+    # (an `ask` question's case, written out from its snapshot).
+    case_values: Mapping[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,12 @@ class Banks:
             if question.id in bank.cases:
                 return bank.cases[question.id]
         raise KeyError(question.id)
+
+    def case_value(self, question: DecisionQuestion) -> dict[str, Any] | None:
+        for bank in self.banks:
+            if question.id in bank.case_values:
+                return bank.case_values[question.id]
+        return question.case
 
     def by_id(self, question_id: str) -> Question:
         for question in self.questions:
@@ -108,8 +120,15 @@ def parse_bank_text(text: str, *, source: str = "<input>", base: Path | None = N
     return parse_bank_value(document.value, source=source, document=document, base=base)
 
 
+# Gives the resolver over the snapshot an `ask` question is asked of (built on first use).
+ResolverFor = Callable[[], Resolver]
+
+
 def parse_bank_value(value: object, *, source: str = "<input>",
-                     document: SourceDocument | None = None, base: Path | None = None) -> Bank:
+                     document: SourceDocument | None = None, base: Path | None = None,
+                     resolver: ResolverFor | None = None) -> Bank:
+    """`resolver`: the snapshot of the questions' scenario, for `ask` questions without a
+    `snapshot_file`."""
     try:
         bank = BankFile.model_validate(value)
     except ValidationError as error:
@@ -117,6 +136,8 @@ def parse_bank_value(value: object, *, source: str = "<input>",
         raise BankError(_placed(problems, document)) from None
     problems: list[Problem] = []
     cases: dict[str, Case] = {}
+    case_values: dict[str, dict[str, Any]] = {}
+    resolvers = _Resolvers(base, resolver)
     seen: dict[str, int] = {}
     for i, question in enumerate(bank.questions):
         at = f"/questions/{i}"
@@ -128,19 +149,61 @@ def parse_bank_value(value: object, *, source: str = "<input>",
         if isinstance(question, ChoiceQuestion):
             found = choice_problems(question)
         else:
-            found = decision_problems(question)
+            found = decision_problems(question, snapshot_given=resolver is not None)
         rule_problems = [Problem(ProblemCode.INVALID_VALUE, f"question `{question.id}`: "
                                  f"{message}", at + pointer, source=source)
                          for pointer, message in found]
         problems.extend(rule_problems)
         if isinstance(question, DecisionQuestion) and not rule_problems:
             try:
-                cases[question.id] = _question_case(question, at, source, base)
+                if question.ask is not None:
+                    cases[question.id], case_values[question.id] = _asked_case(
+                        question, at, source, resolvers)
+                else:
+                    cases[question.id] = _question_case(question, at, source, base)
             except PolicyEngineError as error:
                 problems.extend(error.problems)
     if problems:
         raise BankError(_placed(problems, document))
-    return Bank(source, bank.title, tuple(bank.questions), cases)
+    return Bank(source, bank.title, tuple(bank.questions), cases, case_values)
+
+
+class _Resolvers:
+    """One resolver per snapshot a bank's `ask` questions use, each built once."""
+
+    def __init__(self, base: Path | None, given: ResolverFor | None) -> None:
+        self.base = base or Path.cwd()
+        self.given = given
+        self.built: dict[str | None, Resolver] = {}
+
+    def get(self, snapshot_file: str | None) -> Resolver:
+        if snapshot_file not in self.built:
+            if snapshot_file is None:
+                assert self.given is not None
+                self.built[None] = self.given()
+            else:
+                from policy_engine.snapshot.load import load_snapshot
+
+                self.built[snapshot_file] = Resolver(load_snapshot(self.base / snapshot_file))
+        return self.built[snapshot_file]
+
+
+def _asked_case(question: DecisionQuestion, at: str, source: str, resolvers: _Resolvers
+                ) -> tuple[Case, dict[str, Any]]:
+    """An `ask` question's case: the what-if question resolved over its snapshot and
+    written out, so the quiz answers it exactly as `simulate` would answer the case."""
+    from policy_engine.whatif import parse_question
+
+    assert question.ask is not None
+    where = f"{source}: question `{question.id}` ask"
+    try:
+        exported = export_case(resolvers.get(question.snapshot_file),
+                               parse_question(question.ask, source=where), source=where)
+    except PolicyEngineError as error:
+        first = error.problems[0]
+        raise BankError([Problem(first.code, f"question `{question.id}`: "
+                                 f"{first.message}", at + "/ask", source=source)]) from None
+    return exported.case, exported.value
 
 
 def _question_case(question: DecisionQuestion, at: str, source: str,

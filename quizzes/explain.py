@@ -28,6 +28,10 @@ GATE_WORDS: dict[Gate, str] = {
     Gate.TRUST_POLICY: "role trust policy",
     Gate.ROOT: "root user",
     Gate.SERVICE_RULE: "service-specific rule",
+    Gate.BLOCK_PUBLIC_ACCESS: "S3 Block Public Access",
+    Gate.ACL: "S3 access control list (ACL)",
+    Gate.GRANT: "KMS grant",
+    Gate.VPC_ENDPOINT: "VPC endpoint policy",
 }
 
 _SLOT_WORDS = {"scp": "SCP", "rcp": "RCP", "resource": "resource policy", "key": "key policy",

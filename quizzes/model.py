@@ -81,11 +81,15 @@ class ChoiceQuestion(_Question):
 
 class DecisionQuestion(_Question):
     """A case; its answer is the engine's decision. `case` inline, or `case_file`: a JSON
-    or YAML case file beside the bank."""
+    or YAML case file beside the bank, or `ask`: a what-if question (`PRINCIPAL ACTION
+    RESOURCE [when ...]`) over an account snapshot, `snapshot_file` beside the bank or the
+    snapshot of the scenario that contributes the question."""
 
     kind: Literal["decision"]
     case: dict[str, Any] | None = None
     case_file: Text | None = None
+    ask: Text | None = None
+    snapshot_file: Text | None = None
 
 
 Question = Annotated[ChoiceQuestion | DecisionQuestion, Field(discriminator="kind")]
@@ -127,6 +131,14 @@ def choice_problems(question: ChoiceQuestion) -> Iterator[tuple[str, str]]:
         yield "/options", f"a {question.kind} question has at least three options"
 
 
-def decision_problems(question: DecisionQuestion) -> Iterator[tuple[str, str]]:
-    if (question.case is None) == (question.case_file is None):
-        yield "", "a decision question has exactly one of `case` and `case_file`"
+def decision_problems(question: DecisionQuestion, *, snapshot_given: bool = False
+                      ) -> Iterator[tuple[str, str]]:
+    """`snapshot_given`: the question comes with a snapshot (a scenario's), so an `ask`
+    needs no `snapshot_file`."""
+    sources = [question.case, question.case_file, question.ask]
+    if sum(source is not None for source in sources) != 1:
+        yield "", "a decision question has exactly one of `case`, `case_file` and `ask`"
+    elif question.ask is None and question.snapshot_file is not None:
+        yield "/snapshot_file", "`snapshot_file` goes only with `ask`"
+    elif question.ask is not None and question.snapshot_file is None and not snapshot_given:
+        yield "/ask", "an `ask` question needs the `snapshot_file` it is asked over"

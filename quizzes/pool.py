@@ -24,8 +24,9 @@ class Pool:
     def prepare(self, question: Question, banks: Banks) -> Prepared:
         if not isinstance(question, DecisionQuestion):
             return prepare(question)
-        case = self.cases.get(question.id) or banks.case(question)
-        return prepare(question, case)
+        if question.id in self.cases:
+            return prepare(question, self.cases[question.id])
+        return prepare(question, banks.case(question), banks.case_value(question))
 
 
 def build_pool(banks: Banks, seed: int, *, difficulty: str | None = None,

@@ -33,6 +33,8 @@ def response_json(response: Response) -> dict[str, Any]:
     }
     if isinstance(question, DecisionQuestion):
         out["summary"] = prepared.summary
+        if question.ask is not None:
+            out["ask"] = question.ask  # over the snapshot; `case` is the same question
         if prepared.case_value is not None:
             out["case"] = prepared.case_value
         else:

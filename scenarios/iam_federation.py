@@ -9,7 +9,7 @@ GetFederationToken) are the engine's service rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from policy_engine.scenario.api import AccessCheck, Check, Narrate
@@ -21,6 +21,7 @@ from policy_engine.scenario.build import (
     trust_account,
     user,
 )
+from policy_engine.scenario.questions import About, decision
 
 PROD = "111122223333"
 PARTNER = "222233334444"
@@ -148,6 +149,9 @@ class IamStsFederation:
                         f"arn:aws:sts::{PROD}:federated-user/partner-anna", STS_COMPARISON),
         )
 
+    def questions(self) -> Sequence[Mapping[str, Any]]:
+        return _questions()
+
     def run(self, narrate: Narrate) -> None:
         from policy_engine.scenario.checks import run_checks
 
@@ -155,6 +159,76 @@ class IamStsFederation:
         for result in run_checks(self):
             mark = "[green]ok[/green]" if result.passed else "[red]UNEXPECTED[/red]"
             narrate(f"- {result.name}: {result.actual} ({result.reason})  {mark}")
+
+
+def _questions() -> list[dict[str, Any]]:
+    about = About("sts", ("scs-c02:iam", "saa-c03:secure"), (STS_COMPARISON,))
+    audit, deploy = _role_arn(PROD, "partner-audit"), _role_arn(PROD, "github-deploy")
+    admins = _role_arn(PROD, "okta-admins")
+    token = f"{GITHUB}:aud = sts.amazonaws.com and {GITHUB}:sub"
+    instance = f"arn:aws:ec2:us-east-1:{PROD}:instance/i-0abc1234def567890"
+    partner = f"{PARTNER}:role/auditor"
+    federated = f"arn:aws:sts::{PROD}:federated-user/partner-anna"
+    return [
+        decision(about, "sts-federation-external-id-given",
+                 f"Role partner-audit (account {PROD}) trusts account {PARTNER} for "
+                 f"sts:AssumeRole when sts:ExternalId is {EXTERNAL_ID}. Role auditor in "
+                 f"{PARTNER} may assume partner-audit by its IAM policy and passes that "
+                 "external id. Decision?",
+                 f"{partner} sts:AssumeRole {audit} when sts:ExternalId = {EXTERNAL_ID}",
+                 topic="evaluation-cross-account", references=(EXTERNAL_ID_PAGE,)),
+        decision(about, "sts-federation-external-id-missing",
+                 "The same partner role assumes partner-audit without an external id. "
+                 "Decision?", f"{partner} sts:AssumeRole {audit}",
+                 topic="evaluation-cross-account", references=(EXTERNAL_ID_PAGE,)),
+        decision(about, "sts-federation-external-id-wrong",
+                 "The partner role passes the external id `guess` instead of the agreed "
+                 "one. Decision?", f"{partner} sts:AssumeRole {audit} when "
+                 "sts:ExternalId = guess", topic="evaluation-cross-account",
+                 references=(EXTERNAL_ID_PAGE,)),
+        decision(about, "sts-federation-github-main",
+                 "Role github-deploy trusts GitHub's OIDC provider for "
+                 "AssumeRoleWithWebIdentity when the token's aud is sts.amazonaws.com and "
+                 f"its sub is {REPO_MAIN}. A workflow on main presents such a token. "
+                 "Decision?", f"{OIDC} sts:AssumeRoleWithWebIdentity {deploy} when {token} "
+                 f"= \"{REPO_MAIN}\"", topic="federation", references=(OIDC_PAGE,)),
+        decision(about, "sts-federation-github-feature-branch",
+                 "The same role; a workflow on branch feature presents a token whose sub is "
+                 "repo:example-corp/web:ref:refs/heads/feature. Decision?",
+                 f"{OIDC} sts:AssumeRoleWithWebIdentity {deploy} when {token} = "
+                 "\"repo:example-corp/web:ref:refs/heads/feature\"", topic="federation",
+                 difficulty="hard", references=(OIDC_PAGE,)),
+        decision(about, "sts-federation-saml-audience",
+                 "Role okta-admins trusts the Okta SAML provider for AssumeRoleWithSAML "
+                 "when SAML:aud is https://signin.aws.amazon.com/saml. An assertion for that "
+                 "audience arrives. Decision?", f"{SAML} sts:AssumeRoleWithSAML {admins} "
+                 "when SAML:aud = https://signin.aws.amazon.com/saml", topic="federation",
+                 references=(SAML_PAGE,)),
+        decision(about, "sts-federation-mfa-present",
+                 "User operator may call ec2:StopInstances when aws:MultiFactorAuthPresent "
+                 "is true. The operator signed in with MFA. Decision?",
+                 f"user/operator ec2:StopInstances {instance} when "
+                 "aws:MultiFactorAuthPresent = true", topic="iam-best-practices",
+                 references=(MFA_PAGE,)),
+        decision(about, "sts-federation-mfa-absent",
+                 "The same user calls ec2:StopInstances with long-term access keys and no "
+                 "MFA (aws:MultiFactorAuthPresent is false). Decision?",
+                 f"user/operator ec2:StopInstances {instance} when "
+                 "aws:MultiFactorAuthPresent = false", topic="iam-best-practices",
+                 references=(MFA_PAGE,)),
+        decision(about, "sts-federation-get-session-token",
+                 "User operator has no policy naming sts:GetSessionToken and calls it with "
+                 "its access keys. Decision?", "user/operator sts:GetSessionToken *",
+                 difficulty="hard"),
+        decision(about, "sts-federation-broker-federation-token",
+                 "User broker's policy allows sts:GetFederationToken on "
+                 f"arn:aws:sts::{PROD}:federated-user/partner-*. It asks a token for "
+                 "partner-anna. Decision?", f"user/broker sts:GetFederationToken {federated}"),
+        decision(about, "sts-federation-role-session-federation-token",
+                 "A session of role batch (which has no policy naming STS) calls "
+                 "sts:GetFederationToken. Decision?",
+                 f"role/batch sts:GetFederationToken {federated}", difficulty="hard"),
+    ]
 
 
 SCENARIO = IamStsFederation()

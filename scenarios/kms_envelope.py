@@ -10,7 +10,7 @@ developer guide now says "KMS key" (concepts.html).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from policy_engine.scenario.api import AccessCheck, Check, Narrate
@@ -173,6 +173,11 @@ class KmsEnvelopeEncryption:
                         f"expect implicitDeny: role/batch-reader kms:Decrypt {KEY} {beta}",
                         GRANTS),
         )
+
+    def questions(self) -> Sequence[Mapping[str, Any]]:
+        from scenarios.kms_envelope_questions import questions
+
+        return questions(self, KEY, CONSUMER)
 
     def run(self, narrate: Narrate) -> None:
         EnvelopeDemo(self, KEY, OWNER).walk_through(narrate)

@@ -397,20 +397,27 @@ class Resolver:
         key = (bucket.arn if bucket is not None else "", account)
         if key in self._s3:
             return self._s3[key]
-        owner = self.snapshot.account(account) if account else None
-        account_block = owner.s3_public_access_block if owner is not None else None
-        own = bucket.s3 if bucket is not None else None
+        settings = self.s3_settings(bucket, account)
         found = None
-        if own is not None or account_block is not None:
-            settings = own or S3AccessSettings()
-            mapping = {a.canonical_user_id: a.id for a in self.snapshot.accounts.values()
-                       if a.canonical_user_id}
-            settings = settings.model_copy(update={
-                "account_public_access_block": account_block, "canonical_users": mapping})
+        if settings is not None:
             policy = bucket.policy.document if bucket is not None and bucket.policy else None
             found = compile_s3_access(settings, policy)
         self._s3[key] = found
         return found
+
+    def s3_settings(self, bucket: Resource | None, account: str | None
+                    ) -> S3AccessSettings | None:
+        """The bucket's settings as a case file would state them: its own, its owner's
+        account-level Block Public Access and the snapshot's canonical user ids."""
+        owner = self.snapshot.account(account) if account else None
+        account_block = owner.s3_public_access_block if owner is not None else None
+        own = bucket.s3 if bucket is not None else None
+        if own is None and account_block is None:
+            return None
+        mapping = {a.canonical_user_id: a.id for a in self.snapshot.accounts.values()
+                   if a.canonical_user_id}
+        return (own or S3AccessSettings()).model_copy(update={
+            "account_public_access_block": account_block, "canonical_users": mapping})
 
     def grants_of(self, arn: str, grants: tuple[KmsGrant, ...]) -> tuple[CompiledGrant, ...]:
         """A key's grants, compiled once."""
@@ -500,12 +507,20 @@ class Resolver:
 
     def request(self, caller: Caller, action: str, target: Target,
                 context: Mapping[str, object] | None = None) -> Request:
+        return make_request(caller.request_principal, action, target.arn,
+                            resource_account=target.account,
+                            context=self.context_for(caller, target, context), now=self.now,
+                            source="<expr>")
+
+    @staticmethod
+    def context_for(caller: Caller, target: Target,
+                    context: Mapping[str, object] | None = None) -> dict[str, object]:
+        """The request context before AWS's derived keys: the caller's, the target's,
+        then what the question states."""
         merged: dict[str, object] = {**caller.context, **target.context}
         for key, value in (context or {}).items():
             merged[key] = list(value) if isinstance(value, tuple) else value
-        return make_request(caller.request_principal, action, target.arn,
-                            resource_account=target.account, context=merged, now=self.now,
-                            source="<expr>")
+        return merged
 
     def evaluate(self, caller: Caller, action: str, target: Target,
                  context: Mapping[str, object] | None = None) -> EvaluationResult:

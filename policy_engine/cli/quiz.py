@@ -79,7 +79,6 @@ def quiz(
     if ctx.invoked_subcommand is not None:
         return
     from quizzes.answers import parse_answers, read_answers
-    from quizzes.bank import load_banks
     from quizzes.exams import EXAMS, Domain
     from quizzes.pool import build_pool
     from quizzes.progress import ProgressStore, db_path
@@ -87,6 +86,7 @@ def quiz(
     from quizzes.render_text import render_feedback, render_question, render_results
     from quizzes.review import due_cards
     from quizzes.runner import QuizPlan, run_quiz
+    from quizzes.scenario_bank import load_quiz_banks
     from quizzes.session import Filters, draw_exam, draw_practice
     from quizzes.topics import Topic
 
@@ -106,7 +106,10 @@ def quiz(
         given = iter(parse_answers(sys.stdin.read(), source="<stdin>"))
     chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**9)
     rng = random.Random(chosen_seed)
-    banks = load_banks()
+    loaded = load_quiz_banks()
+    banks = loaded.banks
+    for warning in loaded.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     store = ProgressStore(db_path(db))
     notes: list[str] = []
     if review:

@@ -10,11 +10,17 @@ performs the topic's own actions. A scenario never decides access: it asks the l
 Plugins register an object satisfying `Scenario` (or a zero-argument callable returning
 one) in the entry-point group `policy_engine.scenarios`; the built-ins in the top-level
 `scenarios` package register exactly so.
+
+Quiz questions are values in the bank format of the quiz (`quizzes/model.py`; schema
+`quizzes/schema/bank.schema.json`), so a plugin needs nothing from the quiz to write
+them: decision questions are `ask` lines the engine answers over the scenario's snapshot,
+and a choice question about the scenario's own model has its answer computed by that
+model when `questions()` builds it, never typed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -58,6 +64,10 @@ class Scenario(Protocol):
         ...
 
     def checks(self) -> Sequence[Check]:
+        ...
+
+    def questions(self) -> Sequence[Mapping[str, Any]]:
+        """Quiz questions in the bank format, ids prefixed with the scenario's name."""
         ...
 
     def run(self, narrate: Narrate) -> None:

@@ -46,7 +46,7 @@ def _as_scenario(loaded: object) -> Scenario:
         candidate = candidate()
     if not isinstance(candidate, Scenario):
         raise TypeError(f"it gives {type(loaded).__name__}, not a scenario (an object with "
-                        "name, title, topic, summary, snapshot(), checks() and run())")
+                        "name, title, topic, summary, snapshot(), checks(), questions() and run())")
     if not isinstance(candidate.name, str) or not _NAME.fullmatch(candidate.name):
         raise TypeError(f"its name {candidate.name!r} is not kebab-case")
     return candidate

@@ -42,10 +42,10 @@ def cli_entry() -> list[str]:
     return [sys.executable, "-c", "from policy_engine.cli.app import main; main()"]
 
 
-def _run(cli_entry: list[str], *args: str, env: dict[str, str] | None = None
-         ) -> subprocess.CompletedProcess[str]:
+def _run(cli_entry: list[str], *args: str, env: dict[str, str] | None = None,
+         stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*cli_entry, *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+                          timeout=120, input=stdin)
 
 
 def test_check_json_has_one_record_per_check(cli_entry: list[str]) -> None:
@@ -116,6 +116,15 @@ class Tiny:
                             "111122223333", "https://docs.aws.amazon.com/IAM/latest/"
                             "UserGuide/reference_policies_evaluation-logic.html")]
 
+    def questions(self):
+        return [{"id": "tiny-reader-deletes", "kind": "decision",
+                 "topic": "evaluation-same-account", "domains": ["saa-c03:secure"],
+                 "difficulty": "easy", "stem": "The reader may only read. It deletes a.",
+                 "references": ["https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                                "reference_policies_evaluation-logic.html"],
+                 "ask": "user/reader s3:DeleteObject arn:aws:s3:::tiny/a in account "
+                        "111122223333"}]
+
     def run(self, narrate):
         narrate("nothing to do")
 
@@ -160,7 +169,7 @@ def plugin_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_a_third_party_plugin_is_found_and_broken_ones_are_named(
-        cli_entry: list[str], plugin_env: dict[str, str]) -> None:
+        cli_entry: list[str], plugin_env: dict[str, str], tmp_path: Path) -> None:
     listed = _run(cli_entry, "scenario", "list", env=plugin_env)
     assert "tiny-bucket" in listed.stdout and "kms-envelope-encryption" in listed.stdout
     broken = [line for line in listed.stderr.splitlines() if line.startswith("error:")]
@@ -179,6 +188,16 @@ def test_a_third_party_plugin_is_found_and_broken_ones_are_named(
     assert set(errors) == {"bad-snapshot", "bad-expression"}
     assert "scenario bad-snapshot" in errors["bad-snapshot"]
     assert "typo" in errors["bad-expression"]
+    quiz = _run(cli_entry, "quiz", "--topic", "evaluation-same-account", "--count", "400",
+                "--seed", "1", "--format", "json", env={**plugin_env,
+                                                        "POLICY_ENGINE_QUIZ_DB": str(
+                                                            tmp_path / "quiz.sqlite3")},
+                stdin="skip\n" * 400)
+    assert quiz.returncode == 0, quiz.stderr
+    asked = {q["id"]: q for q in json.loads(quiz.stdout)["questions"]}
+    assert asked["tiny-reader-deletes"]["correct"] == ["C"]  # implicitDeny, by the engine
+    warned = [line for line in quiz.stderr.splitlines() if line.startswith("warning:")]
+    assert any("`bad-snapshot`" in line for line in warned)  # its ask cannot be answered
 
 
 def test_an_identity_provider_the_account_lists_can_start_a_federated_assumption() -> None:
