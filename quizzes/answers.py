@@ -5,7 +5,8 @@ for review. An answers file holds one answer per line; `#` starts a comment line
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
@@ -25,6 +26,27 @@ class AnswersError(PolicyEngineError):
 class Answer:
     letters: tuple[str, ...] | None  # None: skipped
     flag: bool = False
+    # Where a scripted answer was written (1-based line of `source`); 0 when typed.
+    line: int = field(default=0, compare=False)
+    source: str = field(default="", compare=False)
+
+
+def unknown_letters(answer: Answer, options: Iterable[str]) -> tuple[str, ...]:
+    """The answer's letters that name no option of the question."""
+    known = set(options)
+    return tuple(letter for letter in answer.letters or () if letter not in known)
+
+
+def check_options(answer: Answer, options: Sequence[str], number: int) -> Answer:
+    """A scripted answer naming a letter the question does not have is refused, one line
+    naming the answers line: grading it wrong would hide a script that is out of step."""
+    unknown = unknown_letters(answer, options)
+    if unknown:
+        raise AnswersError(Problem(
+            ProblemCode.INVALID_VALUE, f"`{', '.join(unknown)}` is not an option of "
+            f"question {number}, which has {', '.join(options)}", line=answer.line or None,
+            column=1 if answer.line else None, source=answer.source or "<answers>"))
+    return answer
 
 
 def parse_answer(text: str) -> Answer | None:
@@ -64,5 +86,5 @@ def parse_answers(text: str, *, source: str = "<stdin>") -> list[Answer]:
                 ProblemCode.INVALID_VALUE, f"`{line.strip()[:40]}` is not an answer: write "
                 "option letters (A, or A,C for several) or `skip`", line=number, column=1,
                 source=source))
-        answers.append(answer)
+        answers.append(replace(answer, line=number, source=source))
     return answers

@@ -3,10 +3,10 @@ questions (seeded, so a quiz replays exactly), with the case of each decision qu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from policy_engine.case import Case
+from policy_engine.case import Case, parse_case_value
 from quizzes.bank import Banks
 from quizzes.generator import GENERATED_TOPICS, GeneratorError, generate
 from quizzes.model import DecisionQuestion, Question
@@ -42,3 +42,21 @@ def build_pool(banks: Banks, seed: int, *, difficulty: str | None = None,
     unique = {g.question.id: g for g in made}
     return Pool(banks.questions + tuple(g.question for g in unique.values()),
                 {qid: g.case for qid, g in unique.items()})
+
+
+def review_pool(banks: Banks, kept: Mapping[str, str], due: Sequence[str]) -> Pool:
+    """The due questions in order: from the banks, or kept with their cards (generated
+    questions, whose case is part of the question). Ids found in neither are left out."""
+    known = {q.id: q for q in banks.questions}
+    questions: list[Question] = []
+    cases: dict[str, Case] = {}
+    for question_id in due:
+        if question_id in known:
+            questions.append(known[question_id])
+        elif question_id in kept:
+            question = DecisionQuestion.model_validate_json(kept[question_id], strict=False)
+            if question.case is None:
+                continue
+            questions.append(question)
+            cases[question_id] = parse_case_value(question.case, source=question_id)
+    return Pool(tuple(questions), cases)

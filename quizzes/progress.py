@@ -72,6 +72,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX answers_by_time ON answers (answered_at)",
         "CREATE INDEX cards_by_due ON cards (due)",
     ),
+    (  # v3: generated questions are not in any bank; their card needs them kept to review
+        """CREATE TABLE kept_questions (
+            question_id TEXT PRIMARY KEY,
+            question TEXT NOT NULL)""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -209,8 +214,9 @@ class ProgressStore:
                        (_stamp(now or now_utc()), session_id))
 
     def record_answer(self, session_id: int, answer: Answer, *, card: CardRow | None = None,
-                      now: datetime | None = None) -> str:
-        """Write one answer (and the card it moved) in its own transaction; its uid."""
+                      now: datetime | None = None, keep: str | None = None) -> str:
+        """Write one answer (and the card it moved) in its own transaction; its uid.
+        `keep`: the question itself (JSON), for a question no bank holds."""
         uid = uuid.uuid4().hex
         with self.transaction() as db:
             db.execute(
@@ -222,6 +228,8 @@ class ProgressStore:
                  _stamp(now or now_utc())))
             if card is not None:
                 _put_card(db, card)
+            if keep is not None:
+                _keep(db, answer.question_id, keep)
         return uid
 
     def put_card(self, card: CardRow) -> None:
@@ -231,7 +239,7 @@ class ProgressStore:
     def reset(self) -> None:
         """Delete every session, answer and card (the CLI asks first)."""
         with self.transaction() as db:
-            for table in ("answers", "cards", "sessions"):
+            for table in ("answers", "cards", "kept_questions", "sessions"):
                 db.execute(f"DELETE FROM {table}")  # fixed table names, never input
 
     # ------------------------------------------------------------ reading
@@ -263,6 +271,10 @@ class ProgressStore:
                                (question_id,)).fetchone()
         return None if row is None else CardRow(row[0], row[1], datetime.fromisoformat(row[2]))
 
+    def kept_questions(self) -> dict[str, str]:
+        """Question id -> the question's JSON, for the questions kept with their cards."""
+        return dict(self._db.execute("SELECT question_id, question FROM kept_questions"))
+
     def due_cards(self, now: datetime) -> list[CardRow]:
         rows = self._db.execute("SELECT question_id, state, due FROM cards WHERE due <= ? "
                                 "ORDER BY due, question_id", (_stamp(now),))
@@ -285,6 +297,8 @@ class ProgressStore:
                          "answered_at": a.answered_at.isoformat()} for a in self.answers()],
             "cards": [{"question_id": c.question_id, "card": json.loads(c.state),
                        "due": c.due.isoformat()} for c in self.cards()],
+            "questions": [{"question_id": qid, "question": json.loads(text)}
+                          for qid, text in sorted(self.kept_questions().items())],
         }
 
     def import_(self, value: object, *, source: str = "<import>") -> ImportSummary:
@@ -316,7 +330,15 @@ class ProgressStore:
                 if _newer_card(db, c):
                     _put_card(db, CardRow(c.question_id, json.dumps(c.card), c.due))
                     added[2] += 1
+            for q in export.questions:
+                _keep(db, q.question_id, json.dumps(q.question))
         return ImportSummary(*added)
+
+
+def _keep(db: sqlite3.Connection, question_id: str, question: str) -> None:
+    db.execute("INSERT INTO kept_questions (question_id, question) VALUES (?, ?) "
+               "ON CONFLICT (question_id) DO UPDATE SET question = excluded.question",
+               (question_id, question))
 
 
 def _put_card(db: sqlite3.Connection, card: CardRow) -> None:
@@ -430,12 +452,18 @@ class ExportCard(_Closed):
     due: datetime = Field(strict=False)
 
 
+class ExportQuestion(_Closed):
+    question_id: str = Field(min_length=1)
+    question: dict[str, Any]
+
+
 class ProgressExport(_Closed):
     format: Literal["policy-engine-quiz-progress"]
     version: Literal[1]
     sessions: list[ExportSession]
     answers: list[ExportAnswer]
     cards: list[ExportCard]
+    questions: list[ExportQuestion] = Field(default_factory=list)  # kept generated ones
 
 
 def parse_export(value: object, *, source: str = "<import>") -> ProgressExport:

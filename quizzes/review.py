@@ -49,11 +49,12 @@ def next_card(row: CardRow | None, answer: Answer, now: datetime) -> CardRow:
 
 
 def record(store: ProgressStore, session_id: int, answer: Answer, *,
-           now: datetime | None = None) -> CardRow:
-    """Save the answer and reschedule its card, in one transaction; the new card."""
+           now: datetime | None = None, keep: str | None = None) -> CardRow:
+    """Save the answer and reschedule its card, in one transaction; the new card.
+    `keep`: the question's JSON, for a generated question (no bank holds it)."""
     moment = now or now_utc()
     card = next_card(store.card(answer.question_id), answer, moment)
-    store.record_answer(session_id, answer, card=card, now=moment)
+    store.record_answer(session_id, answer, card=card, now=moment, keep=keep)
     return card
 
 

@@ -78,9 +78,9 @@ def quiz(
     """Practise for the AWS exams: decision questions answered by the engine."""
     if ctx.invoked_subcommand is not None:
         return
-    from quizzes.answers import parse_answers, read_answers
+    from quizzes.answers import check_options, parse_answers, read_answers
     from quizzes.exams import EXAMS, Domain
-    from quizzes.pool import build_pool
+    from quizzes.pool import build_pool, review_pool
     from quizzes.progress import ProgressStore, db_path
     from quizzes.render_json import render_results_json
     from quizzes.render_text import render_feedback, render_question, render_results
@@ -114,12 +114,11 @@ def quiz(
     notes: list[str] = []
     if review:
         due = [card.question_id for card in due_cards(store)]
-        known = {q.id for q in banks.questions}
-        questions = [banks.by_id(qid) for qid in due if qid in known][:count]
-        if len(questions) < len(due):
-            notes.append(f"{len(due) - len(questions)} due cards are generated questions, "
-                         "which are not kept; they are reviewed by new generated questions")
-        pool = build_pool(banks, chosen_seed, generated=0)
+        pool = review_pool(banks, store.kept_questions(), due)
+        questions = list(pool.questions[:count])
+        if len(pool.questions) < len(due):
+            notes.append(f"{len(due) - len(pool.questions)} due cards are for questions "
+                         "no bank holds any more; they are left out")
         mode = "review"
     else:
         pool = build_pool(banks, chosen_seed, difficulty=level,
@@ -156,11 +155,16 @@ def quiz(
         if not quiet:
             console.print(render_question(item, number, total, left))
         if given is not None:
-            return next(given, None)
-        return _ask_terminal(console, exam_format is not None)
+            answer = next(given, None)
+            return None if answer is None else check_options(answer, list(item.options),
+                                                             number)
+        return _ask_terminal(console, exam_format is not None, list(item.options))
 
     def record(response) -> None:  # type: ignore[no-untyped-def]
-        _record(store, session_id, response)
+        question = response.prepared.question
+        # A generated question lives only in this quiz: keep it with its card to review.
+        keep = question.model_dump_json() if question.id in pool.cases else None
+        _record(store, session_id, response, keep)
 
     try:
         results = run_quiz(plan, ask, record=record, show=None if quiet else
@@ -175,7 +179,8 @@ def quiz(
     raise typer.Exit(ExitCode.OK)
 
 
-def _record(store, session_id: int, response) -> None:  # type: ignore[no-untyped-def]
+def _record(store, session_id: int, response,  # type: ignore[no-untyped-def]
+            keep: str | None) -> None:
     """One answer, saved with its rescheduled card in one transaction."""
     from quizzes.progress import Answer
     from quizzes.review import record
@@ -183,7 +188,8 @@ def _record(store, session_id: int, response) -> None:  # type: ignore[no-untype
     question = response.prepared.question
     record(store, session_id, Answer(
         question.id, question.topic.value, tuple(d.value for d in question.domains),
-        tuple(response.given or ()), response.prepared.correct, response.seconds))
+        tuple(response.given or ()), response.prepared.correct, response.seconds),
+        keep=keep)
 
 
 @quiz_app.command("stats")
@@ -261,8 +267,9 @@ def reset_command(
     typer.echo(f"deleted all quiz progress in {path}")
 
 
-def _ask_terminal(console: Console, exam: bool):  # type: ignore[no-untyped-def]
-    from quizzes.answers import parse_answer
+def _ask_terminal(console: Console, exam: bool,  # type: ignore[no-untyped-def]
+                  options: list[str]):
+    from quizzes.answers import parse_answer, unknown_letters
 
     hint = "letters, skip" + (", or add flag to review it later" if exam else "")
     while True:
@@ -271,6 +278,10 @@ def _ask_terminal(console: Console, exam: bool):  # type: ignore[no-untyped-def]
         except EOFError:
             return None
         answer = parse_answer(line)
-        if answer is not None:
+        if answer is None:
+            console.print(f"[red]`{line.strip()}` is not an answer[/red]")
+        elif unknown_letters(answer, options):
+            console.print(f"[red]{', '.join(unknown_letters(answer, options))}: the "
+                          f"options are {', '.join(options)}[/red]")
+        else:
             return answer
-        console.print(f"[red]`{line.strip()}` is not an answer[/red]")

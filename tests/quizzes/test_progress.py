@@ -77,7 +77,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None
     db.commit()
     db.close()
     with ProgressStore(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         [answer] = store.answers()
         assert (answer.uid, answer.question_id, answer.right, answer.seconds) == \
             ("a1", "q-1", True, None)

@@ -115,3 +115,19 @@ def test_an_answers_file_with_a_bad_line_names_file_and_line(capsys, monkeypatch
     answers.write_text("A\nB,Z\n", encoding="utf-8")
     code, _, err = run(capsys, monkeypatch, "quiz", "--answers", str(answers))
     assert code == 2 and f"{answers}:2:1" in err
+
+
+def test_an_answer_naming_no_option_is_refused_not_graded(capsys, monkeypatch, tmp_path: Path,
+                                                         quiz_db: Path) -> None:
+    """A scripted answer out of step with the questions (a letter the question lacks) is
+    one line naming the answers file and line, exit 2; the answers before it are kept."""
+    answers = tmp_path / "a.txt"
+    answers.write_text("A\nH\nA\n", encoding="utf-8")
+    code, _, err = run(capsys, monkeypatch, "quiz", "--count", "3", "--seed", "4",
+                       "--answers", str(answers))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert f"{answers}:2:1" in err and "`H` is not an option of question 2" in err
+    from quizzes.progress import ProgressStore
+
+    with ProgressStore(quiz_db) as store:
+        assert len(store.answers()) == 1

@@ -63,6 +63,40 @@ def test_review_asks_the_due_cards(capsys, monkeypatch, quiz_db: Path) -> None:
     assert {q["id"] for q in reviewed["questions"]} == missed
 
 
+def test_generated_questions_are_kept_and_reviewed(capsys, monkeypatch, quiz_db: Path,
+                                                   tmp_path: Path) -> None:
+    """A generated question exists only in the quiz that drew it: its card keeps the
+    question (with its case), so a review asks the very same question, answered again by
+    the engine, and an export carries it to another database."""
+    code, out, _ = run(capsys, monkeypatch, "quiz", "--seed", "8", "--count", "40",
+                       "--topic", "evaluation-same-account", "--format", "json",
+                       stdin="skip\n" * 40)
+    asked = json.loads(out)["questions"]
+    generated = {q["id"]: q for q in asked if q["id"].startswith("gen-")}
+    assert generated, "the topic draws generated questions"
+    later = datetime.now(UTC) + timedelta(days=1)
+    monkeypatch.setattr("quizzes.progress.now_utc", lambda: later)
+    monkeypatch.setattr("quizzes.review.now_utc", lambda: later)
+    code, out, _ = run(capsys, monkeypatch, "quiz", "--review", "--count", "100",
+                       "--format", "json", stdin="A\n" * 100)
+    assert code == 0
+    reviewed = {q["id"]: q for q in json.loads(out)["questions"]}
+    assert set(generated) <= set(reviewed)
+    for question_id, first in generated.items():
+        assert reviewed[question_id]["case"] == first["case"]
+        assert reviewed[question_id]["correct"] == first["correct"]
+    exported = tmp_path / "progress.json"
+    assert run(capsys, monkeypatch, "quiz", "export", "-o", str(exported))[0] == 0
+    kept = {q["question_id"] for q in json.loads(exported.read_text())["questions"]}
+    assert kept == set(generated)
+    other = tmp_path / "other.sqlite3"
+    assert run(capsys, monkeypatch, "quiz", "import", str(exported), "--db", str(other))[0] == 0
+    from quizzes.progress import ProgressStore
+
+    with ProgressStore(other) as store:
+        assert set(store.kept_questions()) == set(generated)
+
+
 def test_stats_on_a_fresh_directory_is_an_empty_report(tmp_path: Path) -> None:
     env = dict(os.environ, POLICY_ENGINE_QUIZ_DB=str(tmp_path / "fresh" / "q.sqlite3"))
     done = subprocess.run(["policy-engine", "quiz", "stats"], env=env, capture_output=True,

@@ -49,6 +49,8 @@ def test_an_interactive_practice_quiz_on_a_terminal(quiz_db) -> None:
         assert "Question 1/2" in ANSI.sub("", "".join(seen))
         os.write(primary, b"maybe\r")
         _read_until(primary, "is not an answer", seen)
+        os.write(primary, b"h\r")  # a letter the question lacks: asked again, not graded
+        _read_until(primary, "the options are", seen)
         os.write(primary, b"a\r")
         _read_until(primary, "Question 2/2", seen)
         text = ANSI.sub("", "".join(seen))
