@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Final
 
 from policy_engine.arn import (
     ACCOUNT_ID,
@@ -285,6 +286,9 @@ def make_request(
             "required to tell same-account from cross-account access",
             "/request/resource_account", source=source))
     derivable, derivable_keys, spellings = _derived(caller, hint, account, now)
+    if action[:4].lower() == "kms:":
+        derivable, derivable_keys, spellings = _with_kms_caller_account(
+            caller, derivable, derivable_keys, spellings)
     context = dict(derivable)
     context.update(given)
     derived_keys = tuple([key for key in derivable_keys if key not in given]) if given \
@@ -317,6 +321,25 @@ def _derive(caller: RequestPrincipal, resource_account: str | None, now: datetim
     keys = derived_context(caller, resource_account, now)
     values = {key.lower(): make_context_value(value) for key, value in keys.items()}
     return values, tuple(sorted(values)), tuple(keys)
+
+
+# Callers that sign with an account's credentials; a service, an identity provider and
+# an anonymous caller carry no caller account.
+_ACCOUNT_CALLERS: Final = frozenset({
+    PrincipalType.USER, PrincipalType.ROLE_SESSION, PrincipalType.ROOT,
+    PrincipalType.FEDERATED_USER})
+
+
+def _with_kms_caller_account(caller: RequestPrincipal, values: dict[str, ContextValue],
+                             keys: tuple[str, ...], spellings: tuple[str, ...]) -> _Derived:
+    """AWS KMS sets `kms:CallerAccount`, the caller's account, on its requests
+    (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+    #conditions-kms-caller-account): key policies use it to admit every identity of an
+    account, as the key policies of AWS managed keys do with kms:ViaService."""
+    if caller.account is None or caller.type not in _ACCOUNT_CALLERS:
+        return values, keys, spellings
+    return ({**values, "kms:calleraccount": make_context_value(caller.account)},
+            tuple(sorted((*keys, "kms:calleraccount"))), (*spellings, "kms:CallerAccount"))
 
 
 def _resource_facts(resource: str, source: str) -> tuple[str | None, bool]:
