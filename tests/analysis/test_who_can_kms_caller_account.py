@@ -1,8 +1,10 @@
 """who-can lists the accounts a key policy admits through `kms:CallerAccount`: AWS KMS
 sets it to the caller's account on its requests, so `Principal: "*"` with
 `StringEquals kms:CallerAccount` admits every identity of that account (if its own IAM
-policies allow it), as `aws:PrincipalAccount` does.
+policies allow it), as `aws:PrincipalAccount` does. IAM Access Analyzer reports such a
+statement naming another account as external access to the key.
 https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account
+https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html#access-analyzer-kms-key
 """
 
 from __future__ import annotations
