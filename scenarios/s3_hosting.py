@@ -15,10 +15,13 @@ Rules the checks rest on:
   endpoint is a custom origin to CloudFront and cannot use OAC
   (AmazonCloudFront/.../private-content-restricting-access-to-s3.html).
 - The website variant: a bucket policy granting `Principal: "*"` s3:GetObject, which
-  works only with BPA's public-policy settings off (AmazonS3/.../WebsiteAccessPermissionsReqd.html).
+  can be put only with BlockPublicPolicy off and takes effect only with
+  RestrictPublicBuckets off (AmazonS3/.../WebsiteAccessPermissionsReqd.html).
 - BPA: RestrictPublicBuckets limits a public bucket policy to AWS service principals and
-  the owner's account; the account's and the bucket's settings combine, the more
-  restrictive winning (AmazonS3/.../access-control-block-public-access.html).
+  the owner's account; BlockPublicPolicy only refuses PutBucketPolicy calls that would
+  make the bucket public and leaves an existing public policy in force; the account's
+  and the bucket's settings combine, the more restrictive winning
+  (AmazonS3/.../access-control-block-public-access.html).
 - Current defaults (what changed): since April 2023 a new bucket has all four BPA
   settings on and Object Ownership BucketOwnerEnforced, so ACLs are disabled; older
   material says new buckets accept ACLs and are public once a policy says so
@@ -51,6 +54,7 @@ ORIGIN = "example-site-origin"  # private, behind CloudFront with OAC
 WEBSITE = "example-public-website"  # the public-website variant, BPA off
 LEGACY = "example-legacy-website"  # a public policy kept, but RestrictPublicBuckets on
 CAMPAIGN = "example-campaign-site"  # MARKETING's public policy; its account blocks it
+LOCKED = "example-locked-policy-site"  # BlockPublicPolicy on, RestrictPublicBuckets off
 DISTRIBUTION_ID = "E1SITE2ORIGIN3"
 STAGING_ID = "E9STAGING8TEST"
 DISTRIBUTION = f"arn:aws:cloudfront::{SITE}:distribution/{DISTRIBUTION_ID}"
@@ -75,6 +79,9 @@ EVALUATION_PAGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
 # The defaults of a bucket created since April 2023 (about-object-ownership.html).
 ALL_BLOCKED = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
                "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+# Public policies can no longer be put, but the one in place still applies.
+POLICY_LOCKED = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                 "BlockPublicPolicy": True, "RestrictPublicBuckets": False}
 NONE_BLOCKED = {"BlockPublicAcls": False, "IgnorePublicAcls": False,
                 "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
 ACLS_DISABLED = "BucketOwnerEnforced"
@@ -118,6 +125,8 @@ def buckets() -> list[dict[str, Any]]:
         # The policy predates turning the defaults back on: RestrictPublicBuckets makes
         # S3 ignore what its public statement grants to anyone outside the account.
         _bucket(LEGACY, SITE, public_read_policy(LEGACY), ALL_BLOCKED),
+        # BlockPublicPolicy refuses new public policies only; the existing one still works.
+        _bucket(LOCKED, SITE, public_read_policy(LOCKED), POLICY_LOCKED),
         # The bucket's own settings are off, but its account blocks public access.
         _bucket(CAMPAIGN, MARKETING, public_read_policy(CAMPAIGN), NONE_BLOCKED),
     ]
@@ -200,6 +209,9 @@ def access_checks() -> list[AccessCheck]:
         AccessCheck("RestrictPublicBuckets on the bucket blocks its public policy",
                     f"expect implicitDeny: anonymous s3:GetObject "
                     f"{objects(LEGACY, 'index.html')}", BPA_PAGE),
+        AccessCheck("BlockPublicPolicy alone leaves an existing public policy in force",
+                    f"expect allowed: anonymous s3:GetObject "
+                    f"{objects(LOCKED, 'index.html')}", BPA_PAGE),
         AccessCheck("the account's Block Public Access blocks a bucket whose own is off",
                     f"expect implicitDeny: anonymous s3:GetObject "
                     f"{objects(CAMPAIGN, 'index.html')}", BPA_PAGE),

@@ -30,6 +30,7 @@ VERSIONS = _S3 + "RetrievingObjectVersions.html"
 RESTORING = _S3 + "ManagingDelMarkers.html"
 TRANSITIONS = _S3 + "lifecycle-transition-general-considerations.html"
 RULES = _S3 + "intro-lifecycle-rules.html"
+GET_OBJECT_API = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html"
 MINIMUM_SIZE = ("https://docs.aws.amazon.com/AmazonS3/latest/API/"
                 "API_PutBucketLifecycleConfiguration.html")
 
@@ -86,7 +87,7 @@ def _versioning_checks() -> list[ModelCheck]:
         ModelCheck("a GET naming the older version's ID still returns it", SUMMER.decode(),
                    _older_version_get, VERSIONS),
         ModelCheck("a GET naming the delete marker's version ID answers 405",
-                   "405 MethodNotAllowed", _marker_version_get, DELETE_MARKER),
+                   "405 MethodNotAllowed", _marker_version_get, GET_OBJECT_API),
         ModelCheck("deleting the delete marker restores the object", SUMMER.decode(),
                    _restored_by_removing_marker, RESTORING),
     ]

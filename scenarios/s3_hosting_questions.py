@@ -15,6 +15,7 @@ from scenarios.s3_hosting import (
     DISTRIBUTION,
     GET_OBJECT_API,
     LEGACY,
+    LOCKED,
     MARKETING,
     OAC_PAGE,
     ORIGIN,
@@ -101,6 +102,13 @@ def _decisions() -> list[dict[str, Any]]:
                  "Decision?", f"anonymous s3:GetObject {objects(LEGACY, 'index.html')}",
                  topic="s3-access-control", references=(BPA_PAGE,),
                  changed=DEFAULTS_CHANGE),
+        decision(ABOUT, "s3-cloudfront-hosting-block-public-policy-only",
+                 f"Bucket {LOCKED} has had a policy allowing Principal \"*\" s3:GetObject "
+                 "for years. Someone then turned on BlockPublicAcls, IgnorePublicAcls and "
+                 "BlockPublicPolicy, but left RestrictPublicBuckets off. An anonymous "
+                 "visitor requests a page. Decision?",
+                 f"anonymous s3:GetObject {objects(LOCKED, 'index.html')}",
+                 topic="s3-access-control", references=(BPA_PAGE,), difficulty="hard"),
         decision(ABOUT, "s3-cloudfront-hosting-account-level-block",
                  f"Bucket {CAMPAIGN} in account {MARKETING} has its own Block Public "
                  "Access settings off and a policy allowing Principal \"*\" s3:GetObject. "
@@ -205,7 +213,8 @@ def _versioning_questions() -> list[dict[str, Any]]:
                 Option("404 Not Found", "Wrong: that is a plain GET's answer.",
                        marker == "404 NoSuchKey"),
                 Option("The spring version", "Wrong: naming a version ID returns that "
-                       "version only.", marker == SPRING.decode())]),
+                       "version only.", marker == SPRING.decode())],
+               references=(GET_OBJECT_API, DELETE_MARKER_PAGE)),
         true_false(VERSIONING, "s3-cloudfront-hosting-older-version-readable",
                    f"{intro} A GET naming the spring version's ID still returns it.",
                    older == SPRING.decode(),

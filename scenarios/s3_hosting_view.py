@@ -13,10 +13,10 @@ from rich.tree import Tree
 
 from scenarios.s3_hosting import (
     DISTRIBUTION,
-    MARKETING,
     ORIGIN,
     STAGING_DISTRIBUTION,
     buckets,
+    hosting_snapshot,
 )
 from scenarios.s3_lifecycle import describe_rules, state_at
 from scenarios.s3_site import PAGE, history_until_accident, on_day, site_lifecycle, video_facts
@@ -33,10 +33,17 @@ def _buckets_tree() -> Tree:
         node = tree.add(Text(f"{bucket['name']} (account {bucket['account']})",
                              style="bold"))
         node.add(Text(f"Block Public Access: {', '.join(on)}"))
-        node.add(Text(f"Object Ownership: {bucket['object_ownership']} (ACLs disabled)"))
+        ownership = bucket["object_ownership"]
+        acls = "ACLs disabled" if ownership == "BucketOwnerEnforced" else "ACLs apply"
+        node.add(Text(f"Object Ownership: {ownership} ({acls})"))
         statements = bucket["policy"]["Statement"]
         node.add(Text("policy: " + "; ".join(s["Sid"] for s in statements)))
-    tree.add(Text(f"account {MARKETING}: account-level Block Public Access all on"))
+    for account in hosting_snapshot()["accounts"]:
+        block = account.get("s3_public_access_block")
+        if block:
+            on = [_SHORT[k] for k, v in block.items() if v]
+            tree.add(Text(f"account {account['id']}: account-level Block Public Access "
+                          f"{', '.join(on)}"))
     return tree
 
 

@@ -20,13 +20,16 @@ Sources (Amazon S3 User Guide, https://docs.aws.amazon.com/AmazonS3/latest/userg
 - lifecycle-conflicts.html: permanent deletion wins over transition, and between
   transitions the cheaper storage class wins (S3 Glacier Flexible Retrieval over
   Standard-IA).
-- API_Transition.html / API_LifecycleExpiration.html: the storage classes a rule may
-  name, Days for Standard-IA and One Zone-IA of at least 30; expiration after the rule's
-  transitions (S3 answers InvalidArgument otherwise).
-- API_LifecycleConfiguration / TransitionDefaultMinimumObjectSize: since September 2024
-  the default is `all_storage_classes_128K` (no class takes objects under 128 KB);
-  `varies_by_storage_class` lets them go to Glacier Flexible Retrieval and Deep Archive;
-  an object-size filter on the rule overrides either default.
+- https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html: the storage
+  classes a rule may name (never STANDARD); Days 0 or more for the Glacier classes and
+  Intelligent-Tiering, 30 or more for Standard-IA and One Zone-IA (the API page says
+  "greater than 30", the user guide and its examples use 30 itself: 30 is accepted).
+- API_PutBucketLifecycleConfiguration.html: S3 answers InvalidArgument when an
+  expiration is not after the rule's transitions ("'Days' in the Expiration action ...
+  must be greater than 'Days' in the Transition action"); TransitionDefaultMinimumObjectSize
+  defaults to `all_storage_classes_128K` since September 2024 (no class takes objects
+  under 128 KB), `varies_by_storage_class` lets them go to Glacier Flexible Retrieval
+  and Deep Archive, and an object-size filter on the rule overrides either default.
 - storage-class-intro.html: minimum storage durations (30 days Standard-IA and One
   Zone-IA, 90 Glacier Instant and Flexible Retrieval, 180 Deep Archive).
 """

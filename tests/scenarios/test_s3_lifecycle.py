@@ -202,3 +202,15 @@ def test_documented_good_configurations_are_accepted() -> None:
                   ((0, "INTELLIGENT_TIERING"), (30, "ONEZONE_IA"), (60, "DEEP_ARCHIVE")),
                   ((30, "GLACIER_IR"), (31, "GLACIER"), (32, "DEEP_ARCHIVE"))):
         parse_lifecycle(_config({"Transitions": _moves(*steps)}))
+
+
+def test_rules_together_never_take_an_unsupported_transition() -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html:
+    One Zone-IA cannot go to Glacier Instant Retrieval, so a second rule naming it is
+    not applied to an object already in One Zone-IA; Glacier Flexible Retrieval still is."""
+    config = parse_lifecycle(_config({"Transitions": _moves((30, "ONEZONE_IA"))},
+                                     {"Transitions": _moves((40, "GLACIER_IR"))},
+                                     {"Transitions": _moves((100, "GLACIER"))}))
+    facts = VersionFacts("a", BIG, CREATED)
+    assert state_at(config, facts, _at(50)).storage_class is SC.ONEZONE_IA
+    assert state_at(config, facts, _at(101)).storage_class is SC.GLACIER
