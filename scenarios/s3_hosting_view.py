@@ -6,6 +6,8 @@ scenario's snapshot and models."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -18,11 +20,28 @@ from scenarios.s3_hosting import (
     buckets,
     hosting_snapshot,
 )
-from scenarios.s3_lifecycle import describe_rules, state_at
+from scenarios.s3_lifecycle import Rule, state_at
 from scenarios.s3_site import PAGE, history_until_accident, on_day, site_lifecycle, video_facts
 
 _SHORT = {"BlockPublicAcls": "BPA acls", "IgnorePublicAcls": "ignore acls",
           "BlockPublicPolicy": "BPA policy", "RestrictPublicBuckets": "restrict"}
+
+
+def describe_rules(rules: Iterable[Rule]) -> list[str]:
+    """One line per rule, for narration and `show`."""
+    lines = []
+    for rule in rules:
+        parts = [f"{t.storage_class} after {t.days} d" for t in rule.transitions]
+        if rule.expiration:
+            parts.append(f"expire after {rule.expiration.days} d")
+        parts += [f"noncurrent {t.storage_class} after {t.noncurrent_days} d"
+                  for t in rule.noncurrent_transitions]
+        if rule.noncurrent_expiration:
+            parts.append(f"noncurrent expire after {rule.noncurrent_expiration.noncurrent_days}"
+                         " d")
+        scope = rule.filter.terms.prefix if rule.filter and rule.filter.terms.prefix else ""
+        lines.append(f"{rule.id} ({rule.status}, prefix `{scope}`): " + ", ".join(parts))
+    return lines
 
 
 def _buckets_tree() -> Tree:

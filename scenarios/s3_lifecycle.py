@@ -36,7 +36,6 @@ Sources (Amazon S3 User Guide, https://docs.aws.amazon.com/AmazonS3/latest/userg
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -388,20 +387,3 @@ def early_deletion_days(config: LifecycleConfiguration, facts: VersionFacts) -> 
     minimum = MINIMUM_STORAGE_DAYS.get(state.storage_class, 0)
     entered = state.by[-1].at if state.by else facts.created
     return max(0, minimum - (expiry - entered).days)
-
-
-def describe_rules(rules: Iterable[Rule]) -> Sequence[str]:
-    """One line per rule, for narration and `show`."""
-    lines = []
-    for rule in rules:
-        parts = [f"{t.storage_class} after {t.days} d" for t in rule.transitions]
-        if rule.expiration:
-            parts.append(f"expire after {rule.expiration.days} d")
-        parts += [f"noncurrent {t.storage_class} after {t.noncurrent_days} d"
-                  for t in rule.noncurrent_transitions]
-        if rule.noncurrent_expiration:
-            parts.append(f"noncurrent expire after {rule.noncurrent_expiration.noncurrent_days}"
-                         " d")
-        scope = rule.filter.terms.prefix if rule.filter and rule.filter.terms.prefix else ""
-        lines.append(f"{rule.id} ({rule.status}, prefix `{scope}`): " + ", ".join(parts))
-    return lines
