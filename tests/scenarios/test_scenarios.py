@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from policy_engine.scenario.api import AccessCheck
+from policy_engine.scenario.api import AccessCheck, ModelCheck
 from policy_engine.scenario.checks import run_checks
 from policy_engine.scenario.registry import discover
 
-BUILT_INS = {"kms-envelope-encryption", "iam-sts-federation"}
+BUILT_INS = {"kms-envelope-encryption", "iam-sts-federation", "s3-cloudfront-hosting"}
 
 
 def test_the_built_ins_register_through_the_entry_point_group() -> None:
@@ -34,7 +34,7 @@ def test_every_check_of_a_built_in_passes_with_enough_denials(name: str) -> None
     assert all(r.passed for r in results), [r for r in results if not r.passed]
     assert sum(r.expected != "allowed" for r in results) >= 2
     assert all(r.doc.startswith("https://docs.aws.amazon.com/") for r in results)
-    assert all(isinstance(c, AccessCheck) for c in scenario.checks())
+    assert all(isinstance(c, AccessCheck | ModelCheck) for c in scenario.checks())
 
 
 @pytest.fixture(scope="module")
