@@ -16,7 +16,7 @@ from policy_engine.scenario.api import AccessCheck
 from policy_engine.scenario.checks import run_checks
 from policy_engine.scenario.registry import discover
 
-BUILT_INS = {"kms-envelope-encryption", "iam-sts-federation"}
+BUILT_INS = {"kms-envelope-encryption", "iam-sts-federation", "lex-comprehend-chatbot"}
 
 
 def test_the_built_ins_register_through_the_entry_point_group() -> None:
