@@ -9,7 +9,8 @@ The architecture, and the AWS pages each part rests on:
   containing `authenticated` or `unauthenticated`) (role-trust-and-permissions.html);
 - signed-in users' role may call lex:RecognizeText and lex:RecognizeUtterance on the
   production bot alias, `arn:aws:lex:REGION:ACCOUNT:bot-alias/BOT-ID/ALIAS-ID`
-  (list_amazonlexv2.html), and execute-api:Invoke on the POST /chat route
+  (list_amazonlexv2.html), not on TSTALIASID, the alias of the Draft version meant for
+  manual testing (lexv2/latest/dg/quotas.html), and execute-api:Invoke on the POST /chat route
   (api-gateway-control-access-using-iam-policies-to-invoke-api.html); guests may read the
   FAQ route only;
 - the fulfillment Lambda function's resource-based policy lets the Lex V2 service

@@ -79,9 +79,11 @@ def _decisions() -> list[dict[str, Any]]:
                  references=(COGNITO_ROLES, LEX_ACTIONS)),
         decision(ABOUT, "lex-comprehend-chatbot-test-alias",
                  "Role chat-signed-in may call lex:RecognizeText on the production alias "
-                 f"{PROD_ALIAS}. A session calls it on the draft alias TestBotAlias "
-                 f"({TEST_ALIAS}). Decision?",
-                 f"role/chat-signed-in lex:RecognizeText {TEST_ALIAS}"),
+                 f"{PROD_ALIAS}. A session calls it on the alias TSTALIASID "
+                 f"({TEST_ALIAS}), which points to the Draft version and is meant for "
+                 "manual testing only. Decision?",
+                 f"role/chat-signed-in lex:RecognizeText {TEST_ALIAS}",
+                 references=(LEX_ACTIONS, QUOTAS_PAGE)),
         decision(ABOUT, "lex-comprehend-chatbot-other-bot",
                  "The fulfillment function's policy allows lexv2.amazonaws.com "
                  "lambda:InvokeFunction when aws:SourceArn is the SupportBot production alias "

@@ -10,8 +10,10 @@ utterance matches when the user's words equal it with each `{Slot}` standing for
 words; of several matches the one with the most literal words wins. When nothing matches
 the conversation goes to AMAZON.FallbackIntent, which every Lex V2 bot has
 (built-in-intent-fallback.html). Slot values resolve against their slot type: a custom
-type's values and synonyms (TOP_RESOLUTION returns the value, ORIGINAL_VALUE what the
-user said), and a few built-in types by their documented formats.
+type with TOP_RESOLUTION accepts only its values and synonyms and returns the value; with
+ORIGINAL_VALUE Lex also infers values beyond the list and returns what the user said
+(quotas.html, "General guidelines"); a few built-in types resolve by their documented
+formats.
 """
 
 from __future__ import annotations
@@ -84,12 +86,15 @@ def resolve(locale: BotLocale, slot: Slot, said: str) -> str | None:
     """The slot's value for what the user said, or None when the type does not accept it."""
     text = said.strip()
     custom = locale.slot_type(slot.slot_type)
-    if custom is not None:
-        for entry in custom.values:
-            if normalize(text) in {normalize(w) for w in (entry.value, *entry.synonyms)}:
-                return entry.value if custom.resolution == "TOP_RESOLUTION" else text
-        return None
-    return _built_in(slot.slot_type, text)
+    if custom is None:
+        return _built_in(slot.slot_type, text)
+    if custom.resolution == "ORIGINAL_VALUE":
+        # Expand values: Lex infers values beyond the list and returns what was said.
+        return text or None
+    for entry in custom.values:  # restricted to the values and their synonyms
+        if normalize(text) in {normalize(w) for w in (entry.value, *entry.synonyms)}:
+            return entry.value
+    return None
 
 
 def _built_in(slot_type: str, text: str) -> str | None:

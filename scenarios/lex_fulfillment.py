@@ -24,7 +24,10 @@ from scenarios.lex_model import Intent
 
 _COMPREHEND_API = "https://docs.aws.amazon.com/comprehend/latest/APIReference/"
 DETECT_SENTIMENT_PAGE = _COMPREHEND_API + "API_DetectSentiment.html"
+DETECT_LANGUAGE_PAGE = _COMPREHEND_API + "API_DetectDominantLanguage.html"
 MAX_SENTIMENT_BYTES: Final = 5000  # "The maximum string size is 5 KB" (UTF-8 bytes)
+MIN_LANGUAGE_CHARACTERS: Final = 20  # "The string must contain at least 20 characters"
+MAX_LANGUAGE_BYTES: Final = 100_000  # "The maximum string size is 100 KB"
 SENTIMENT_LANGUAGES: Final = frozenset(
     {"en", "es", "fr", "de", "it", "pt", "ar", "hi", "ja", "ko", "zh", "zh-TW"})
 
@@ -86,7 +89,14 @@ def _words(text: str) -> list[str]:
 
 def dominant_language(text: str) -> tuple[str, float]:
     """The stand-in's DetectDominantLanguage: the language whose common words the text
-    uses most, with the share of those words as the score."""
+    uses most, with the share of those words as the score. The API takes 20 characters to
+    100 KB of UTF-8 text (API_DetectDominantLanguage.html)."""
+    if len(text) < MIN_LANGUAGE_CHARACTERS:
+        raise ValueError(f"InvalidRequestException: DetectDominantLanguage needs at least "
+                         f"{MIN_LANGUAGE_CHARACTERS} characters ({DETECT_LANGUAGE_PAGE})")
+    if len(text.encode("utf-8")) > MAX_LANGUAGE_BYTES:
+        raise ValueError(f"TextSizeLimitExceededException: DetectDominantLanguage takes at "
+                         f"most {MAX_LANGUAGE_BYTES} bytes ({DETECT_LANGUAGE_PAGE})")
     words = _words(text)
     counts = {code: sum(w in stop for w in words) for code, stop in _STOPWORDS.items()}
     code = max(counts, key=lambda c: counts[c])
@@ -130,6 +140,7 @@ class FulfillmentFunction:
     function_arn: str
     execution_role: str  # `role/NAME`, the identity the function's calls carry
     log_stream_arn: str
+    locale_language: str = "en"  # the bot locale's language (en_US)
     log_events: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)  # each call the engine allowed, and why
 
@@ -144,8 +155,10 @@ class FulfillmentFunction:
 
     def handle(self, intent: Intent, slots: Mapping[str, str]) -> str:
         text = slots.get("Comment", "")
-        self._comprehend("comprehend:DetectDominantLanguage")
-        language, _ = dominant_language(text)
+        language = self.locale_language
+        if len(text) >= MIN_LANGUAGE_CHARACTERS:  # shorter texts: the bot locale's language
+            self._comprehend("comprehend:DetectDominantLanguage")
+            language, _ = dominant_language(text)
         self._comprehend("comprehend:DetectSentiment")
         found = sentiment_of(text, language)
         self._log(f"{intent.name}: language={language} sentiment={found.sentiment}")

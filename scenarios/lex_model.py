@@ -23,9 +23,9 @@ Only rules AWS documents are enforced; each names its page:
   the documented `LambdaCodeHook` shape (API_LambdaCodeHook.html), and only for locales
   the bot has.
 
-The Lex V2 documentation states no rule that a sample utterance be unique across intents,
-so the model does not refuse one; `overlapping_utterances` reports them as the ambiguity
-they are.
+Two intents may share a sample utterance: the guide calls it confusable training data and
+advises input contexts to tell the intents apart (quotas.html, "General guidelines"), so
+the model does not refuse one; `overlapping_utterances` reports them.
 """
 
 from __future__ import annotations
@@ -89,8 +89,10 @@ class SlotTypeValue(_Closed):
 
 
 class SlotType(_Closed):
-    """A custom slot type: its values, and whether Lex returns what the user said or the
-    value it resolved to (`ORIGINAL_VALUE` is the default, API_CreateSlotType.html)."""
+    """A custom slot type: its values, and how Lex resolves what the user said:
+    `TOP_RESOLUTION` only to a value or a synonym, returning the value; `ORIGINAL_VALUE`
+    (the default, API_CreateSlotType.html) also to values beyond the list, returning the
+    words said (quotas.html, "General guidelines")."""
 
     name: Name
     values: tuple[SlotTypeValue, ...] = Field(min_length=1, max_length=10000)

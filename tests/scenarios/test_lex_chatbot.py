@@ -117,14 +117,18 @@ def test_the_function_checks_each_call_with_the_engine() -> None:
     _, message = function.invoke_from_lex(PROD_ALIAS, ACCOUNT, feedback,
                                           {"Product": "speaker", "Comment": "great sound"})
     assert message == "Thank you for your feedback about the speaker!"
+    # Under 20 characters DetectDominantLanguage is skipped (API_DetectDominantLanguage.html).
     assert [c.split(" ")[0] for c in function.calls] == [
+        "comprehend:DetectSentiment", "logs:PutLogEvents"]
+    function.handle(feedback, {"Product": "speaker", "Comment": "great sound, and fast too"})
+    assert [c.split(" ")[0] for c in function.calls[2:]] == [
         "comprehend:DetectDominantLanguage", "comprehend:DetectSentiment", "logs:PutLogEvents"]
     with pytest.raises(AccessDenied, match="implicitDeny"):
         function.invoke_from_lex(lex.OTHER_BOT_ALIAS, ACCOUNT, feedback, {"Comment": "x"})
     outside = FulfillmentFunction(Authorizer(SCENARIO), FUNCTION, "role/chat-signed-in",
                                   LOG_STREAM)
     with pytest.raises(AccessDenied, match="comprehend:DetectDominantLanguage"):
-        outside.handle(feedback, {"Comment": "great"})
+        outside.handle(feedback, {"Comment": "great sound and a fast delivery"})
 
 
 def test_describe_renders_the_bot_vocabulary() -> None:

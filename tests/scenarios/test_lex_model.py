@@ -198,8 +198,10 @@ def test_the_match_with_more_literal_words_wins_and_nothing_goes_to_fallback() -
 
 
 def test_custom_slot_values_resolve_by_the_types_strategy() -> None:
-    """TOP_RESOLUTION returns the value, ORIGINAL_VALUE (the default) what was said
-    (https://docs.aws.amazon.com/lexv2/latest/APIReference/API_SlotValueSelectionSetting.html)."""
+    """TOP_RESOLUTION accepts only values and synonyms and returns the value; ORIGINAL_VALUE
+    (the default) also takes values beyond the list and returns what was said
+    (https://docs.aws.amazon.com/lexv2/latest/dg/quotas.html, "General guidelines";
+    https://docs.aws.amazon.com/lexv2/latest/APIReference/API_SlotValueSelectionSetting.html)."""
     locale = BOT.locale("en_US")
     product = locale.intent("LeaveFeedback").slot("Product")  # type: ignore[union-attr]
     assert product is not None
@@ -209,6 +211,8 @@ def test_custom_slot_values_resolve_by_the_types_strategy() -> None:
     kind = _slot("K", "Kind")
     assert resolve(_locale(Intent(name="I", utterances=("{K}",), slots=(kind,)),
                            slot_types=(original,)), kind, "Alpha") == "Alpha"
+    assert resolve(_locale(Intent(name="I", utterances=("{K}",), slots=(kind,)),
+                           slot_types=(original,)), kind, "earth") == "earth"
 
 
 def test_missing_slots_are_elicited_in_priority_order_then_confirmed() -> None:
@@ -286,7 +290,12 @@ def test_the_stand_in_answers_the_four_sentiments(text: str, label: str) -> None
     assert set(found.scores) == {"Positive", "Negative", "Neutral", "Mixed"}
 
 
-def test_the_stand_in_detects_the_dominant_language() -> None:
+def test_the_stand_in_detects_the_dominant_language_of_20_characters_to_100_kb() -> None:
     """https://docs.aws.amazon.com/comprehend/latest/APIReference/API_DetectDominantLanguage.html"""
     assert dominant_language("el pedido no llegó y la caja de los auriculares")[0] == "es"
     assert dominant_language("the order was late and it is broken")[0] == "en"
+    assert dominant_language("x" * 20)[1] == 0.0
+    with pytest.raises(ValueError, match="at least 20 characters"):
+        dominant_language("x" * 19)
+    with pytest.raises(ValueError, match="TextSizeLimitExceededException"):
+        dominant_language("x" * 100_001)
