@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from scenarios.lex_model import BotLocale, Intent, Slot
 
@@ -33,9 +34,15 @@ _NUMBER_WORDS = {word: index for index, word in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
+def tidy(text: str) -> str:
+    """Punctuation dropped and single spaces, the case kept: slot values keep the case the
+    user typed ("the case of the slot values matches the text entered", quotas.html)."""
+    return " ".join(_WORDS.sub(" ", text).split()).strip(" .")
+
+
 def normalize(text: str) -> str:
-    """Lower case, punctuation dropped, single spaces: how two utterances compare."""
-    return " ".join(_WORDS.sub(" ", text.lower()).split()).strip(" .")
+    """Tidied and lower case: how two utterances compare."""
+    return tidy(text).lower()
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class _Template:
     literal_words: int
 
 
+@lru_cache(maxsize=1024)
 def _compile(intent: Intent, utterance: str) -> _Template:
     regex: list[str] = []
     slots: list[str] = []
@@ -57,7 +65,8 @@ def _compile(intent: Intent, utterance: str) -> _Template:
         elif words := normalize(part):
             regex.append(re.escape(words))
             literal += len(words.split())
-    return _Template(intent.name, re.compile(" ".join(regex)), tuple(slots), literal)
+    return _Template(intent.name, re.compile(" ".join(regex), re.IGNORECASE), tuple(slots),
+                     literal)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class Recognition:
 
 
 def recognize(locale: BotLocale, text: str) -> Recognition:
-    said = normalize(text)
+    said = tidy(text)
     best: tuple[int, Recognition] | None = None
     for intent in locale.intents:
         for utterance in intent.utterances:
@@ -103,8 +112,7 @@ def _built_in(slot_type: str, text: str) -> str | None:
     if not text:
         return None
     if slot_type == "AMAZON.AlphaNumeric":
-        compact = text.replace(" ", "")
-        return compact.upper() if re.fullmatch(r"[A-Za-z0-9]+", compact) else None
+        return text if re.fullmatch(r"[A-Za-z0-9]+", text) else None
     if slot_type == "AMAZON.Number":
         if re.fullmatch(r"-?\d+", text):
             return text

@@ -94,7 +94,7 @@ def _order(narrate: Narrate) -> None:
     talk = Conversation(locale, lambda intent, slots: "")
     narrate("Signed-in user: 'where is my order' (no order number in the utterance)")
     _say(narrate, talk.start("where is my order"))
-    for said in ("it's ab-12?", "AB 12345"):
+    for said in ("it's ab-12?", "AB12345"):
         narrate(f"  user: {said}")
         _say(narrate, talk.answer(said))
     unknown = "what's the weather"

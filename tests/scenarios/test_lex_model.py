@@ -179,7 +179,7 @@ def test_an_utterance_with_its_slot_is_recognized_and_fulfilled_at_once() -> Non
     (https://docs.aws.amazon.com/lexv2/latest/dg/sample-utterances.html)."""
     locale = BOT.locale("en_US")
     found = recognize(locale, "Track order AB12345!")
-    assert (found.intent, dict(found.slots)) == ("CheckOrderStatus", {"OrderNumber": "ab12345"})
+    assert (found.intent, dict(found.slots)) == ("CheckOrderStatus", {"OrderNumber": "AB12345"})
     reply = Conversation(locale, _no_hook).start("Track order AB12345!")
     assert reply.step is Step.FULFILLED and "order AB12345;" in reply.message
 
