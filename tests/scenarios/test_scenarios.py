@@ -16,7 +16,12 @@ from policy_engine.scenario.api import AccessCheck, ModelCheck
 from policy_engine.scenario.checks import run_checks
 from policy_engine.scenario.registry import discover
 
-BUILT_INS = {"kms-envelope-encryption", "iam-sts-federation", "s3-cloudfront-hosting"}
+BUILT_INS = {
+    "iam-sts-federation",
+    "kms-envelope-encryption",
+    "lex-comprehend-chatbot",
+    "s3-cloudfront-hosting",
+}
 
 
 def test_the_built_ins_register_through_the_entry_point_group() -> None:
