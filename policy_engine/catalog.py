@@ -81,8 +81,11 @@ def resource_types(service: str) -> tuple[ResourceTypePattern, ...]:
         raw = load_json("resourceTypes", f"{service.lower()}.json")
     except FileNotFoundError:
         return ()
-    return tuple(_pattern(service.lower(), entry["key"], entry["arn"]) for entry in raw.values()
-                 if entry.get("arn"))
+    # A few types have two ARN formats joined by ", " (Lex V2 bot aliases by id and by
+    # name, API Gateway's v1 and v2 paths): each is a pattern of the same type.
+    return tuple(_pattern(service.lower(), entry["key"], arn_format)
+                 for entry in raw.values() if entry.get("arn")
+                 for arn_format in entry["arn"].split(", "))
 
 
 def _pattern(service: str, name: str, arn_format: str) -> ResourceTypePattern:
@@ -271,13 +274,12 @@ def actions_matching(pattern: str) -> tuple[CatalogAction, ...]:
 
 
 @cache
-def _arn_format(service: str, type_name: str) -> ArnFormat | None:
-    formats = {t.name: t.arn_format for t in resource_types(service)}
-    arn_format = formats.get(type_name)
-    if arn_format is None:
-        return None
-    extended = any(other.startswith(arn_format + "/") for other in formats.values())
-    return compile_format(arn_format, slash_extended=extended)
+def _arn_formats(service: str, type_name: str) -> tuple[ArnFormat, ...]:
+    every_format = [t.arn_format for t in resource_types(service)]
+    return tuple(
+        compile_format(t.arn_format, slash_extended=any(
+            other.startswith(t.arn_format + "/") for other in every_format))
+        for t in resource_types(service) if t.name == type_name)
 
 
 def resource_pattern_fits(action: CatalogAction, resource: str) -> bool:
@@ -288,8 +290,8 @@ def resource_pattern_fits(action: CatalogAction, resource: str) -> bool:
     if resource == "*" or not action.resource_types:
         return True
     for type_name in action.resource_types:
-        arn_format = _arn_format(action.service, type_name)
-        if arn_format is None or overlaps(resource, arn_format):
+        arn_formats = _arn_formats(action.service, type_name)
+        if not arn_formats or any(overlaps(resource, f) for f in arn_formats):
             return True
     return False
 

@@ -198,7 +198,9 @@ def _stand_in_arns(action_lower: str) -> tuple[str, ...]:
     action = catalog.find_action(action_lower)
     if action is None or not action.resource_types:
         return ()
-    formats = {t.name: t.arn_format for t in catalog.resource_types(action.service)}
+    formats: dict[str, str] = {}
+    for kind in catalog.resource_types(action.service):
+        formats.setdefault(kind.name, kind.arn_format)  # a type's first format stands in
     arns = []
     for name in action.resource_types:
         arn_format = formats.get(name)

@@ -189,3 +189,20 @@ def test_no_false_no_overlap(arn_format, extended, subject, data):
 def test_a_literal_pattern_overlaps_exactly_when_it_matches(arn_format, extended, subject):
     tokens = compile_format(arn_format, slash_extended=extended)
     assert overlaps(subject, tokens) is bool(_reference(tokens).fullmatch(subject))
+
+
+@pytest.mark.parametrize(("action", "arn"), [
+    ("lex:RecognizeText", "arn:aws:lex:us-east-1:111122223333:bot-alias/BOT4PLE123/ALIAS00001"),
+    ("lex:RecognizeText", "arn:aws:lex:us-east-1:111122223333:bot:OrderBot:prod"),
+    ("apigateway:GET", "arn:aws:apigateway:us-east-1::/restapis/a1b2c3/deployments/d4e5"),
+    ("apigateway:GET", "arn:aws:apigateway:us-east-1::/apis/a1b2c3/deployments/d4e5"),
+])
+def test_a_type_with_two_arn_formats_accepts_either(action: str, arn: str) -> None:
+    """The service authorization reference gives some resource types two ARN formats
+    (Lex V2's bot alias by bot and alias id or by bot name; API Gateway's REST and HTTP
+    API paths): an ARN in either is a resource of that type.
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonlexv2.html"""
+    found = _action(action)
+    assert catalog.resource_pattern_fits(found, arn)
+    assert set(catalog.resource_types_of_arn(arn)) & {
+        t for t in catalog.resource_types(found.service) if t.name in found.resource_types}
