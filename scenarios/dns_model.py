@@ -17,9 +17,10 @@ The rules the model enforces, and where they are written down:
   since nobody could look that name up otherwise (RFC 1034 section 4.2.1;
   Route53/latest/DeveloperGuide/CreatingNewSubdomain.html).
 - When Route 53 creates a hosted zone it writes the zone's SOA and its four NS records
-  itself: NS TTL 172800 seconds, SOA TTL 900 and the SOA fields
-  `awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`
-  (Route53/latest/DeveloperGuide/SOA-NSrecords.html).
+  itself; the SOA names one of the zone's name servers, an unmonitored amazon.com
+  address and the fields `1 7200 900 1209600 86400`
+  (Route53/latest/DeveloperGuide/SOA-NSrecords.html). The TTLs, NS 172800 seconds and
+  SOA 900, are the ones Route 53's zones carry; that page does not state them.
 """
 
 from __future__ import annotations

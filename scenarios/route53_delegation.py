@@ -62,6 +62,8 @@ CONDITIONS = _R53 + "specifying-conditions-route53.html"
 IAM = _R53 + "access-control-overview.html"
 ACTIONS = ("https://docs.aws.amazon.com/service-authorization/latest/reference/"
            "list_amazonroute53.html")
+MULTIVALUED = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+               "reference_policies_condition-single-vs-multi-valued-context-keys.html")
 
 APP_ZONE = f"arn:aws:route53:::hostedzone/{APP_ZONE_ID}"
 APEX_ZONE = f"arn:aws:route53:::hostedzone/{APEX_ZONE_ID}"
@@ -76,14 +78,17 @@ def deploy_policy() -> dict[str, Any]:
     """The deploy role changes the app zone's web records, never its delegation.
 
     ForAllValues: every record of the batch must be one of these names and types
-    (specifying-conditions-route53.html, names lower case without the final dot)."""
+    (specifying-conditions-route53.html, names lower case without the final dot). An
+    Allow with ForAllValues also holds when the key is missing, so a Null test requires
+    the keys (reference_policies_condition-single-vs-multi-valued-context-keys.html)."""
     return inline(
         "deploy-app-records",
         {"Sid": "ChangeAppWebRecords", "Effect": "Allow",
          "Action": "route53:ChangeResourceRecordSets", "Resource": APP_ZONE,
          "Condition": {"ForAllValues:StringEquals": {
              _NAMES: ["app.example.com", "www.app.example.com"],
-             _TYPES: ["A", "AAAA", "CNAME"], _ACTIONS: ["CREATE", "UPSERT"]}}},
+             _TYPES: ["A", "AAAA", "CNAME"], _ACTIONS: ["CREATE", "UPSERT"]},
+             "Null": dict.fromkeys((_NAMES, _TYPES, _ACTIONS), "false")}},
         {"Sid": "ReadAppZone", "Effect": "Allow",
          "Action": ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
          "Resource": APP_ZONE},
@@ -226,6 +231,8 @@ class Route53SubdomainDelegation:
             AccessCheck("the deploy role cannot delete records",
                         f"expect implicitDeny: {deploy} {APP_ZONE} "
                         f"{change_condition(web, 'A', 'DELETE')}", CONDITIONS),
+            AccessCheck("without the record keys ForAllValues would pass; the Null test "
+                        "refuses", f"expect implicitDeny: {deploy} {APP_ZONE}", MULTIVALUED),
             AccessCheck("the deploy role follows its change to INSYNC",
                         f"expect allowed: role/app-deploy route53:GetChange {CHANGE}",
                         ACTIONS),

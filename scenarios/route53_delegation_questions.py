@@ -16,6 +16,7 @@ from scenarios.route53_delegation import (
     DELEGATION,
     IAM,
     MIGRATION,
+    MULTIVALUED,
     change_condition,
 )
 from scenarios.route53_world import EB_ENVIRONMENT, EB_TTL, SUBDOMAIN, World
@@ -61,6 +62,12 @@ def _decisions(app_zone: str, apex_zone: str) -> list[dict[str, Any]]:
                  "admin.app.example.com. Decision?",
                  f"{deploy} {app_zone} {change_condition(web + ', admin.app.example.com', 'A')}",
                  difficulty="hard", changed=RECORD_LEVEL_CHANGE),
+        decision(IAM_ABOUT, "route53-subdomain-delegation-keys-missing",
+                 f"{policy} The Allow statement also has a Null condition with the value "
+                 "false on the three keys. A request arrives without any "
+                 "route53:ChangeResourceRecordSets* keys. Decision?",
+                 f"{deploy} {app_zone}", difficulty="hard",
+                 references=(MULTIVALUED, CONDITIONS)),
         decision(IAM_ABOUT, "route53-subdomain-delegation-deploy-deletes",
                  f"{policy} The role DELETEs the A record app.example.com. Decision?",
                  f"{deploy} {app_zone} {change_condition(web, 'A', 'DELETE')}"),

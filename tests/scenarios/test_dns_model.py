@@ -45,7 +45,9 @@ def _record(owner: str, kind: dns.rdatatype.RdataType, *values: str, ttl: int | 
 
 
 def test_a_new_hosted_zone_has_the_soa_and_four_ns_records_route53_writes() -> None:
-    """https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html"""
+    """The SOA's fields and the four NS records
+    (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html); the
+    TTLs are those Route 53's zones carry, which the page does not state."""
     zone = _zone()
     soa = zone.rrset(zone.origin, dns.rdatatype.SOA)
     ns = zone.rrset(zone.origin, NS)
