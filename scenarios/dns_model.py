@@ -219,13 +219,16 @@ class HostedZone(Zone):
             assert record.ttl is not None
             self.add(record.name, record.ttl, record.type, *record.values)
 
-    def alias_records(self, owner: Name, kind: RdataType, lookup: TargetLookup
-                      ) -> dns.rrset.RRset | None:
+    def alias_records(self, owner: Name, kind: RdataType, lookup: TargetLookup,
+                      seen: frozenset[Name] = frozenset()) -> dns.rrset.RRset | None:
         """What an alias answers: its target's records under the alias's own name, with
-        the target's TTL (an alias has none of its own)."""
+        the target's TTL (an alias has none of its own). Aliases that lead back to one
+        another answer nothing."""
         target = self.aliases[(owner, kind)]
         if target.hosted_zone_id == self.zone_id:
-            found = (self.alias_records(target.dns_name, kind, lookup)
+            if target.dns_name in seen | {owner}:
+                return None
+            found = (self.alias_records(target.dns_name, kind, lookup, seen | {owner})
                      if (target.dns_name, kind) in self.aliases
                      else self.rrset(target.dns_name, kind))
         else:
@@ -264,6 +267,8 @@ def change_problem(zone: HostedZone, action: ChangeAction, record: RecordSet) ->
         return f"{what}: `{at}` already has a CNAME, which allows no other record there"
     if record.alias is not None and record.alias.hosted_zone_id == zone.zone_id:
         target = (record.alias.dns_name, record.type)
+        if record.alias.dns_name == record.name:
+            return f"{what}: an alias cannot point at itself"
         if target not in zone.aliases and zone.rrset(*target) is None:
             return (f"{what}: the alias target {record.type.name} record "
                     f"`{record.alias.dns_name.to_text()}` is not in this hosted zone")

@@ -21,6 +21,7 @@ from scenarios.dns_model import (
     name,
 )
 from scenarios.dns_resolver import Resolution
+from scenarios.route53_delegation import APEX_ZONE, APP_ZONE, change_condition
 from scenarios.route53_world import EB_ENVIRONMENT, EB_ZONE_ID, SUBDOMAIN, World
 
 
@@ -72,8 +73,6 @@ def walk_through(scenario: Any, world: World, narrate: Narrate) -> None:
     _try(world, "the same alias with TTL 300", RecordSet(
         apex, dns.rdatatype.A, ttl=300, alias=target), narrate)
     narrate("4. Who may change the app zone (the engine over the snapshot):")
-    from scenarios.route53_delegation import APEX_ZONE, APP_ZONE, change_condition
-
     deploy = "role/app-deploy route53:ChangeResourceRecordSets"
     _ask(scenario, "app-deploy upserts the alias", f"{deploy} {APP_ZONE} "
          f"{change_condition('app.example.com', 'A')}", narrate)

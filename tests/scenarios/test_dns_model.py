@@ -202,3 +202,19 @@ def test_a_copy_is_independent_of_its_zone() -> None:
     copied = zone.copy()
     copied.change(ChangeAction.DELETE, _record("shop.example.org.", A, alias=ELB))
     assert (zone.origin, A) in zone.aliases and (copied.origin, A) not in copied.aliases
+
+
+def test_aliases_that_lead_back_to_one_another_answer_nothing() -> None:
+    """An alias may point at another record of its zone, never at itself
+    (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html)."""
+    zone = _zone()
+    own = "www.shop.example.org."
+    with pytest.raises(RecordError, match="cannot point at itself"):
+        zone.change(ChangeAction.CREATE, _record(own, A, alias=AliasTarget(name(own),
+                                                                             "ZSHOP1")))
+    zone.change(ChangeAction.CREATE, _record("a.shop.example.org.", A, "192.0.2.1"))
+    zone.change(ChangeAction.CREATE, _record("b.shop.example.org.", A, alias=AliasTarget(
+        name("a.shop.example.org."), "ZSHOP1")))
+    zone.change(ChangeAction.UPSERT, _record("a.shop.example.org.", A, alias=AliasTarget(
+        name("b.shop.example.org."), "ZSHOP1")))
+    assert zone.alias_records(name("a.shop.example.org."), A, lambda t, k: None) is None
