@@ -1,6 +1,7 @@
 """The zones of route53-subdomain-delegation as rich renderables, for `scenario show`:
 the registrar's zone, the subdomain's hosted zone (alias records marked as such, with no
-TTL of their own) and where the .com zone delegates example.com."""
+TTL of their own), where the .com zone delegates example.com, and the apex's hosted zone
+of the what-if."""
 
 from __future__ import annotations
 
@@ -43,4 +44,9 @@ def render_world(world: World) -> RenderableType:
                                    render_zone(world.app)]
     if world.apex is not None:
         parts.append(render_zone(world.apex))
+    else:  # the what-if `run` performs: the apex moved, its MX records left behind
+        moved = world.moved_to_route53(copy_mx=False).apex
+        assert moved is not None
+        parts += [Text("what-if: example.com moved to Route 53 without its MX records",
+                       style="bold"), render_zone(moved)]
     return Group(*parts)

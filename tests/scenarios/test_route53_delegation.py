@@ -120,6 +120,9 @@ def test_describe_renders_the_zones_and_marks_aliases() -> None:
     assert "example.com. (registrar DNS)" in shown and "hosted zone Z0471122APPEXMPL1" in shown
     assert "A (alias)" in shown and "app-prod.us-east-1.elasticbeanstalk.com." in shown
     assert "ns1.example.com. (glue 203.0.113.53)" in shown
+    what_if = shown[shown.index("what-if: example.com moved"):]
+    assert "hosted zone Z0822133APEXEXMP2" in what_if and "│ MX" not in what_if
+    assert "│ MX" in shown[: shown.index("what-if: example.com moved")]
 
 
 def test_the_quiz_answers_are_computed_by_the_model() -> None:
