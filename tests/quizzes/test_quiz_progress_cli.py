@@ -32,6 +32,8 @@ def run(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str
 
 
 def test_each_answer_is_saved_with_its_card(capsys, monkeypatch, quiz_db: Path) -> None:
+    # Letters every question has (a true-false has only A and B): which questions a seed
+    # draws changes whenever a bank or a scenario adds questions.
     code, out, _ = run(capsys, monkeypatch, "quiz", "--seed", "9", "--count", "4",
                        "--format", "json", stdin="A\nB\nskip\nA\n")
     assert code == 0
