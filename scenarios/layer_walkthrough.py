@@ -62,8 +62,8 @@ def _bad_build(service: LocalLambda, narrate: Narrate) -> None:
     narrate(f"PublishLayerVersion {version.label}: layout for python3.13: "
             f"{'; '.join(report.problems)}")
     service.delete_layer_version(version.arn)
-    narrate(f"DeleteLayerVersion {version.label}: new functions can no longer add it; "
-            "version numbers are not reused (the next one would be 4)")
+    narrate(f"DeleteLayerVersion {version.label}: new functions can no longer add it "
+            "(functions already using a deleted version keep it)")
 
 
 def _create(service: LocalLambda, authorize: Authorize, narrate: Narrate) -> None:
