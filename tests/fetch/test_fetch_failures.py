@@ -65,7 +65,7 @@ def test_one_refused_operation_leaves_only_its_part_out(seeded: S.Seeded,
     settings, the warning names the bucket, and the other bucket keeps its policy."""
     session = FetchSession(endpoint_url=clean_server)
 
-    def app_bucket(request) -> bool:  # noqa: ANN001
+    def app_bucket(request) -> bool:
         return f"/{S.APP_BUCKET}" in request.url and "policy" in request.url
 
     session.events.register("before-send.s3.GetBucketPolicy", Counter(
@@ -167,7 +167,7 @@ def test_an_endpoint_that_does_not_answer_is_a_warning(seeded: S.Seeded,
                                                        clean_server: str) -> None:
     from botocore.exceptions import EndpointConnectionError
 
-    def unreachable(request, **_: object) -> None:  # noqa: ANN001
+    def unreachable(request, **_: object) -> None:
         if region_of(request) == S.OTHER_REGION:
             raise EndpointConnectionError(endpoint_url=request.url)
 

@@ -13,7 +13,6 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-publi
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
