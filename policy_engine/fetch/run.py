@@ -114,7 +114,7 @@ def fetch_snapshot(session: FetchSession, options: FetchOptions = FetchOptions()
               for region in regions]
     listener.planned(tasks)
     found = _run(tasks, lambda task: _fetch(session, task, caller, regions, log),
-                 max(1, options.jobs), log, listener)
+                 max(1, options.jobs), log, listener, session.cancelled.set)
     value = _assemble(found, caller)
     value["fetched"] = {
         "taken_at": taken_at.isoformat().replace("+00:00", "Z"), "account": caller.account,
@@ -175,8 +175,9 @@ def _fetch(session: FetchSession, task: Task, caller: Caller, regions: Sequence[
 
 
 def _run(tasks: Sequence[Task], work: Callable[[Task], Found], jobs: int, log: WarningLog,
-         listener: Listener) -> list[Found]:
-    """Every task on at most `jobs` threads; Ctrl-C cancels what has not started."""
+         listener: Listener, cancel: Callable[[], None]) -> list[Found]:
+    """Every task on at most `jobs` threads; on Ctrl-C (or any failure) the tasks not
+    started are dropped and the running ones stop at their next call."""
     executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="fetch")
     results: list[Found] = []
     try:
@@ -187,6 +188,7 @@ def _run(tasks: Sequence[Task], work: Callable[[Task], Found], jobs: int, log: W
             results.append(found)
             listener.finished(task, found.summary(), _task_warnings(log, task))
     except BaseException:
+        cancel()
         executor.shutdown(wait=False, cancel_futures=True)
         raise
     executor.shutdown(wait=True)

@@ -29,7 +29,8 @@ from botocore.exceptions import BotoCoreError, ProfileNotFound
 
 from policy_engine.errors import PolicyEngineError, Problem, ProblemCode
 
-__all__ = ["READ_PREFIXES", "FetchError", "FetchSession", "WriteRefused", "refusal"]
+__all__ = ["READ_PREFIXES", "FetchCancelled", "FetchError", "FetchSession", "WriteRefused",
+           "refusal"]
 
 READ_PREFIXES: Final = ("Get", "List", "Describe")
 
@@ -60,6 +61,10 @@ class FetchError(PolicyEngineError):
 
 class WriteRefused(FetchError):
     """An operation outside the read-only set was attempted; it was not sent."""
+
+
+class FetchCancelled(Exception):
+    """The fetch was stopped (Ctrl-C); calls not yet sent are not sent."""
 
 
 def refusal(service: str, operation: str) -> str | None:
@@ -112,10 +117,17 @@ class FetchSession:
             s3={"addressing_style": "path"} if endpoint_url else None,
         )
         self.boto3.events.register("before-call", _refuse_writes)
+        # Set on Ctrl-C: the threads still running stop at their next call.
+        self.cancelled = threading.Event()
+        self.boto3.events.register("before-call", self._stop_when_cancelled)
         if endpoint_url:
             self.boto3.events.register("before-call.s3-control", _emulator_control_host)
         self._clients: dict[tuple[str, str], BaseClient] = {}
         self._lock = threading.Lock()
+
+    def _stop_when_cancelled(self, **_: Any) -> None:
+        if self.cancelled.is_set():
+            raise FetchCancelled
 
     @property
     def events(self) -> Any:

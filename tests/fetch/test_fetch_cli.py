@@ -130,3 +130,20 @@ def test_an_unwritable_folder_is_one_line(tmp_path: Path) -> None:
 
     with pytest.raises(FetchError, match="cannot write in"):
         write_atomically(tmp_path / "missing" / "s.json", "{}")
+
+
+@pytest.mark.aws
+def test_after_ctrl_c_the_running_tasks_send_nothing_more(clean_server: str) -> None:
+    """The threads still running stop at their next call instead of finishing their
+    task."""
+    from policy_engine.fetch import FetchSession
+    from policy_engine.fetch.session import FetchCancelled
+    from tests.fetch.inject import Counter
+
+    session = FetchSession(endpoint_url=clean_server)
+    sent = Counter()
+    session.events.register("before-send", sent)
+    session.cancelled.set()
+    with pytest.raises(FetchCancelled):
+        session.client("sqs").list_queues()
+    assert sent.sent == 0
