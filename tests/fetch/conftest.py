@@ -79,3 +79,9 @@ def seeded_once(moto_url: str, aws_env: None) -> Seeded:
     after another, on one worker)."""
     _reset(moto_url)
     return seed(moto_url)
+
+
+@pytest.fixture
+def server(seeded_once: Seeded, moto_url: str) -> str:
+    """The module's seeded server, for a test that only reads from it."""
+    return moto_url

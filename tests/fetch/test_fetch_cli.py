@@ -41,8 +41,8 @@ def test_the_base_cli_does_not_import_boto3_or_the_fetchers() -> None:
 
 
 @pytest.mark.aws
-def test_an_unknown_service_is_one_line(clean_server: str, tmp_path: Path) -> None:
-    ran = run("fetch", "-o", str(tmp_path / "s.json"), "--endpoint-url", clean_server,
+def test_an_unknown_service_is_one_line(server: str, tmp_path: Path) -> None:
+    ran = run("fetch", "-o", str(tmp_path / "s.json"), "--endpoint-url", server,
               "--services", "iam,dynamo")
     assert ran.exit_code == 2
     assert ran.stderr.startswith("error: --services: unknown service `dynamo` (expected")
@@ -50,11 +50,11 @@ def test_an_unknown_service_is_one_line(clean_server: str, tmp_path: Path) -> No
 
 
 @pytest.mark.aws
-def test_no_credentials_is_one_line(clean_server: str, tmp_path: Path,
+def test_no_credentials_is_one_line(server: str, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    ran = run("fetch", "-o", str(tmp_path / "s.json"), "--endpoint-url", clean_server)
+    ran = run("fetch", "-o", str(tmp_path / "s.json"), "--endpoint-url", server)
     assert ran.exit_code == 2
     assert ran.stderr.startswith("error: fetch: no AWS credentials found")
     assert not (tmp_path / "s.json").exists()
@@ -69,10 +69,9 @@ def test_an_unknown_profile_is_one_line(aws_env: None, tmp_path: Path) -> None:
 
 
 @pytest.mark.aws
-def test_progress_is_one_plain_line_per_task_off_a_terminal(seeded: S.Seeded,
-                                                            clean_server: str,
+def test_progress_is_one_plain_line_per_task_off_a_terminal(server: str,
                                                             tmp_path: Path) -> None:
-    ran = run("fetch", "-o", str(tmp_path / "s.json"), "--endpoint-url", clean_server,
+    ran = run("fetch", "-o", str(tmp_path / "s.json"), "--endpoint-url", server,
               "--regions", S.REGION, "--services", "iam,kms,sqs")
     assert ran.exit_code == 0, ran.stderr
     lines = ran.stderr.splitlines()
@@ -86,7 +85,7 @@ def test_progress_is_one_plain_line_per_task_off_a_terminal(seeded: S.Seeded,
 
 
 @pytest.mark.aws
-def test_ctrl_c_during_the_fetch_leaves_the_old_file(seeded: S.Seeded, clean_server: str,
+def test_ctrl_c_during_the_fetch_leaves_the_old_file(server: str,
                                                     tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from policy_engine.cli import fetch as command
@@ -98,7 +97,7 @@ def test_ctrl_c_during_the_fetch_leaves_the_old_file(seeded: S.Seeded, clean_ser
         raise KeyboardInterrupt
 
     monkeypatch.setattr(command._PlainLines, "finished", interrupted)
-    ran = run("fetch", "-o", str(target), "--endpoint-url", clean_server, "--regions", S.REGION)
+    ran = run("fetch", "-o", str(target), "--endpoint-url", server, "--regions", S.REGION)
     assert ran.exit_code == 130  # 128 + SIGINT, as for any interrupted command
     assert json.loads(target.read_text()) == {"old": True}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
@@ -133,14 +132,14 @@ def test_an_unwritable_folder_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.aws
-def test_after_ctrl_c_the_running_tasks_send_nothing_more(clean_server: str) -> None:
+def test_after_ctrl_c_the_running_tasks_send_nothing_more(server: str) -> None:
     """The threads still running stop at their next call instead of finishing their
     task."""
     from policy_engine.fetch import FetchSession
     from policy_engine.fetch.session import FetchCancelled
     from tests.fetch.inject import Counter
 
-    session = FetchSession(endpoint_url=clean_server)
+    session = FetchSession(endpoint_url=server)
     sent = Counter()
     session.events.register("before-send", sent)
     session.cancelled.set()

@@ -12,15 +12,11 @@ retries Throttling), https://docs.aws.amazon.com/sns/latest/api/API_ListTopics.h
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from botocore.stub import Stubber
 
 from policy_engine.fetch import FetchOptions, FetchSession, fetch_snapshot, snapshot_text
-from policy_engine.fetch.iam import fetch_iam
-from policy_engine.fetch.reader import Reader, WarningLog
 from policy_engine.snapshot import SnapshotError, load_snapshot
 from tests.fetch import seed as S
 from tests.fetch.inject import Counter, json_error, query_error, region_of, s3_error
@@ -31,8 +27,8 @@ REGIONS = FetchOptions(regions=(S.REGION, S.OTHER_REGION))
 
 
 def test_a_service_that_answers_access_denied_is_a_warning_and_the_rest_is_fetched(
-        seeded: S.Seeded, clean_server: str, tmp_path: Path) -> None:
-    session = FetchSession(endpoint_url=clean_server)
+        server: str, tmp_path: Path) -> None:
+    session = FetchSession(endpoint_url=server)
     denied = Counter(lambda: json_error(
         "AccessDeniedException", "User is not authorized to perform: kms:ListKeys"), fail=99)
     session.events.register("before-send.kms", denied)
@@ -59,11 +55,10 @@ def test_a_service_that_answers_access_denied_is_a_warning_and_the_rest_is_fetch
         load_snapshot(path, strict=True)
 
 
-def test_one_refused_operation_leaves_only_its_part_out(seeded: S.Seeded,
-                                                        clean_server: str) -> None:
+def test_one_refused_operation_leaves_only_its_part_out(server: str) -> None:
     """GetBucketPolicy refused for one bucket: that bucket is kept with its other
     settings, the warning names the bucket, and the other bucket keeps its policy."""
-    session = FetchSession(endpoint_url=clean_server)
+    session = FetchSession(endpoint_url=server)
 
     def app_bucket(request) -> bool:
         return f"/{S.APP_BUCKET}" in request.url and "policy" in request.url
@@ -80,9 +75,9 @@ def test_one_refused_operation_leaves_only_its_part_out(seeded: S.Seeded,
     assert buckets[S.SITE_BUCKET]["policy"]["Statement"][0]["Sid"] == "PublicRead"
 
 
-def test_throttling_is_retried_until_it_succeeds(seeded: S.Seeded, clean_server: str) -> None:
+def test_throttling_is_retried_until_it_succeeds(server: str) -> None:
     """Two Throttling answers, then moto's: the third attempt succeeds, no warning."""
-    session = FetchSession(endpoint_url=clean_server)
+    session = FetchSession(endpoint_url=server)
     assert session.config.retries == {"mode": "adaptive", "max_attempts": 10}
     throttled = Counter(lambda: query_error("Throttling", "Rate exceeded"), fail=2)
     session.events.register("before-send.sns.ListTopics", throttled)
@@ -93,65 +88,18 @@ def test_throttling_is_retried_until_it_succeeds(seeded: S.Seeded, clean_server:
         [S.TOPIC]
 
 
-def test_throttling_that_never_ends_becomes_a_warning(clean_server: str) -> None:
-    session = FetchSession(endpoint_url=clean_server, max_attempts=2)
+def test_throttling_that_never_ends_becomes_a_warning(server: str) -> None:
+    session = FetchSession(endpoint_url=server, max_attempts=2)
     session.events.register("before-send.sns.ListTopics", Counter(
         lambda: query_error("Throttling", "Rate exceeded"), fail=99))
     result = fetch_snapshot(session, FetchOptions(regions=(S.REGION,), services=("sns",)))
     assert [(w.operation, w.code) for w in result.warnings] == [("ListTopics", "Throttling")]
 
 
-def test_listings_are_read_past_their_first_page(clean_server: str) -> None:
-    """130 topics: ListTopics answers 100 and a NextToken, then the other 30."""
-    sns = S.client(clean_server, "sns")
-    names = sorted(f"topic-{index:03}" for index in range(130))
-    for name in names:
-        sns.create_topic(Name=name)
-    session = FetchSession(endpoint_url=clean_server)
-    pages = Counter()
-    session.events.register("before-send.sns.ListTopics", pages)
-    result = fetch_snapshot(session, FetchOptions(regions=(S.REGION,), services=("sns",)))
-    fetched = sorted(t["arn"].rsplit(":", 1)[1] for t in result.value["resources"]["sns_topics"])
-    assert fetched == names
-    assert pages.sent == 2
-
-
-def test_authorization_details_pages_are_joined_into_one_output(clean_server: str) -> None:
-    """IsTruncated and Marker: the second page's roles follow the first page's users.
-    (moto answers in one page, so the two pages are stubbed here.)"""
-    session = FetchSession(endpoint_url=clean_server)
-    reader = Reader(session, "iam", None, WarningLog())
-    user = {"UserName": "carol", "UserId": "AIDAEXAMPLEUSER00001", "Path": "/",
-            "Arn": f"arn:aws:iam::{S.MANAGEMENT}:user/carol",
-            "CreateDate": "2024-01-02T03:04:05Z"}
-    role = {"RoleName": "ops", "RoleId": "AROAEXAMPLEROLE00001", "Path": "/",
-            "Arn": f"arn:aws:iam::{S.MANAGEMENT}:role/ops", "CreateDate": "2024-01-02T03:04:05Z",
-            "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement"
-                                        "%22%3A%5B%5D%7D"}
-    with Stubber(reader.client) as stub:
-        stub.add_response("get_account_authorization_details",
-                          {"UserDetailList": [user], "IsTruncated": True, "Marker": "page-2"},
-                          {})
-        stub.add_response("get_account_authorization_details",
-                          {"RoleDetailList": [role], "IsTruncated": False}, {"Marker": "page-2"})
-        stub.add_response("list_saml_providers", {"SAMLProviderList": []}, {})
-        stub.add_response("list_open_id_connect_providers", {"OpenIDConnectProviderList": []}, {})
-        stub.add_response("list_account_aliases", {"AccountAliases": [], "IsTruncated": False},
-                          {})
-        found = fetch_iam(reader)
-        stub.assert_no_pending_responses()
-    details = found.account["authorization_details"]
-    assert [u["UserName"] for u in details["UserDetailList"]] == ["carol"]
-    assert [r["RoleName"] for r in details["RoleDetailList"]] == ["ops"]
-    assert "IsTruncated" not in details and "Marker" not in details
-    assert json.dumps(details)  # plain JSON: dates are text
-
-
-def test_a_region_the_account_has_not_enabled_is_a_warning(seeded: S.Seeded,
-                                                           clean_server: str) -> None:
+def test_a_region_the_account_has_not_enabled_is_a_warning(server: str) -> None:
     """A Region that is not enabled refuses the account's credentials; the other Region's
     queues are fetched."""
-    session = FetchSession(endpoint_url=clean_server)
+    session = FetchSession(endpoint_url=server)
     session.events.register("before-send.sqs", Counter(
         lambda: json_error("UnrecognizedClientException",
                            "The security token included in the request is invalid.", 403),
@@ -163,15 +111,14 @@ def test_a_region_the_account_has_not_enabled_is_a_warning(seeded: S.Seeded,
         f"arn:aws:sqs:{S.REGION}:{S.MANAGEMENT}:{S.QUEUE}"]
 
 
-def test_an_endpoint_that_does_not_answer_is_a_warning(seeded: S.Seeded,
-                                                       clean_server: str) -> None:
+def test_an_endpoint_that_does_not_answer_is_a_warning(server: str) -> None:
     from botocore.exceptions import EndpointConnectionError
 
     def unreachable(request, **_: object) -> None:
         if region_of(request) == S.OTHER_REGION:
             raise EndpointConnectionError(endpoint_url=request.url)
 
-    session = FetchSession(endpoint_url=clean_server, max_attempts=1)
+    session = FetchSession(endpoint_url=server, max_attempts=1)
     session.events.register("before-send.ecr", unreachable)
     result = fetch_snapshot(session, FetchOptions(regions=REGIONS.regions, services=("ecr",)))
     assert [(w.operation, w.region, w.code) for w in result.warnings] == [

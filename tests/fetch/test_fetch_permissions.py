@@ -51,9 +51,8 @@ def _allowed(action: str) -> str:
 
 
 @pytest.mark.aws
-def test_the_readme_policy_allows_every_operation_a_fetch_sends(seeded: S.Seeded,
-                                                               clean_server: str) -> None:
-    session = FetchSession(endpoint_url=clean_server)
+def test_the_readme_policy_allows_every_operation_a_fetch_sends(server: str) -> None:
+    session = FetchSession(endpoint_url=server)
     calls: set[tuple[str, str]] = set()
 
     def record(model: Any, **_: Any) -> None:

@@ -49,8 +49,8 @@ def test_only_plain_reads_pass_the_guard(service: str, operation: str, allowed: 
 
 @pytest.mark.aws
 def test_a_write_through_the_fetch_session_is_refused_before_it_is_sent(
-        clean_server: str) -> None:
-    session = FetchSession(endpoint_url=clean_server)
+        server: str) -> None:
+    session = FetchSession(endpoint_url=server)
     sent = Counter()
     session.events.register("before-send", sent)
     s3 = session.client("s3")
@@ -59,7 +59,7 @@ def test_a_write_through_the_fetch_session_is_refused_before_it_is_sent(
     with pytest.raises(WriteRefused, match="PutBucketPolicy"):
         s3.put_bucket_policy(Bucket="must-not-exist", Policy="{}")
     assert sent.sent == 0  # nothing reached the wire
-    plain = S.client(clean_server, "s3")  # outside the fetch: the server has no bucket
+    plain = S.client(server, "s3")  # outside the fetch: the server has no bucket
     with pytest.raises(ClientError) as missing:
         plain.head_bucket(Bucket="must-not-exist")
     assert missing.value.response["Error"]["Code"] == "404"
@@ -68,17 +68,16 @@ def test_a_write_through_the_fetch_session_is_refused_before_it_is_sent(
 
 
 @pytest.mark.aws
-def test_a_secret_value_is_never_read_even_though_it_is_a_get(seeded: S.Seeded,
-                                                             clean_server: str) -> None:
-    session = FetchSession(endpoint_url=clean_server)
+def test_a_secret_value_is_never_read_even_though_it_is_a_get(server: str) -> None:
+    session = FetchSession(endpoint_url=server)
     with pytest.raises(WriteRefused, match="GetSecretValue"):
         session.client("secretsmanager").get_secret_value(SecretId=S.SECRET)
 
 
 @pytest.mark.aws
-def test_a_whole_fetch_sends_only_reads(seeded: S.Seeded, clean_server: str) -> None:
+def test_a_whole_fetch_sends_only_reads(server: str) -> None:
     """Every operation a full fetch sent, recorded on `before-call`, is Get/List/Describe."""
-    session = FetchSession(endpoint_url=clean_server)
+    session = FetchSession(endpoint_url=server)
     calls: set[tuple[str, str]] = set()
 
     def record(model: Any, **_: Any) -> None:
@@ -92,17 +91,17 @@ def test_a_whole_fetch_sends_only_reads(seeded: S.Seeded, clean_server: str) -> 
 
 
 @pytest.mark.aws
-def test_no_credential_or_secret_is_written_or_printed(seeded: S.Seeded, clean_server: str,
+def test_no_credential_or_secret_is_written_or_printed(server: str, seeded_once: S.Seeded,
                                                       tmp_path: Path) -> None:
     """The snapshot file and everything printed are scanned for the access key ids,
     secret keys and session token used (both accounts), and the secret's value."""
-    ran, _ = fetch_into(tmp_path / "management.json", clean_server)
-    member, _ = fetch_into(tmp_path / "member.json", clean_server,
-                           env=member_env(seeded.member_credentials))
+    ran, _ = fetch_into(tmp_path / "management.json", server)
+    member, _ = fetch_into(tmp_path / "member.json", server,
+                           env=member_env(seeded_once.member_credentials))
     texts = [(tmp_path / "management.json").read_text(), (tmp_path / "member.json").read_text(),
              ran.stdout, ran.stderr, member.stdout, member.stderr]
     secrets = [S.ACCESS_KEY_ID, S.SECRET_ACCESS_KEY, S.SECRET_VALUE,
-               *seeded.member_credentials.values()]
+               *seeded_once.member_credentials.values()]
     found = [(secret[:8], index) for secret in secrets for index, text in enumerate(texts)
              if secret in text]
     assert found == []
@@ -111,10 +110,10 @@ def test_no_credential_or_secret_is_written_or_printed(seeded: S.Seeded, clean_s
 
 
 @pytest.mark.aws
-def test_an_access_key_id_in_an_aws_message_is_cut_out(clean_server: str) -> None:
+def test_an_access_key_id_in_an_aws_message_is_cut_out(server: str) -> None:
     from tests.fetch.inject import query_error
 
-    session = FetchSession(endpoint_url=clean_server)
+    session = FetchSession(endpoint_url=server)
     session.events.register("before-send.sns", Counter(lambda: query_error(
         "InvalidClientTokenId", f"The key {S.ACCESS_KEY_ID} is not valid", 403), fail=99))
     result = fetch_snapshot(session, FetchOptions(regions=(S.REGION,), services=("sns",)))
