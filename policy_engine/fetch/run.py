@@ -108,7 +108,9 @@ def fetch_snapshot(session: FetchSession, options: FetchOptions = FetchOptions()
     taken_at = datetime.now(UTC).replace(microsecond=0)
     caller = _caller(session)
     log = WarningLog()
-    regions = options.regions or _enabled_regions(session, log)
+    # IAM and Organizations are global: no Region to list unless another service needs one
+    needs_regions = any(service not in ("iam", "organizations") for service in services)
+    regions = options.regions or (_enabled_regions(session, log) if needs_regions else ())
     tasks = [Task(service, None) for service in GLOBAL_SERVICES if service in services]
     tasks += [Task(service, region) for service in REGIONAL_SERVICES if service in services
               for region in regions]

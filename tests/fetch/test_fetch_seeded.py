@@ -202,3 +202,17 @@ def test_without_regions_every_enabled_region_is_read(seeded_once: S.Seeded, mot
     assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(value["fetched"]["regions"])
     assert len(value["resources"]["sqs_queues"]) == 2
     assert "fetched sqs eu-west-1: 1 sqs_queues" in ran.stderr
+
+
+def test_global_services_alone_list_no_regions(seeded_once: S.Seeded, moto_url: str,
+                                               tmp_path: Path) -> None:
+    """IAM and Organizations are global: `--services iam,organizations` without
+    `--regions` reads no Region list (no ec2 DescribeRegions)."""
+    path = tmp_path / "global.json"
+    ran = run("fetch", "-o", str(path), "--endpoint-url", moto_url,
+              "--services", "iam,organizations")
+    assert ran.exit_code == 0, ran.stderr
+    value = json.loads(path.read_text())
+    assert value["fetched"]["regions"] == []
+    assert value["resources"] == {} and "organization" in value
+    assert ran.stderr.splitlines()[0] == "fetching: 2 tasks"
