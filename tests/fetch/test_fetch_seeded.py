@@ -103,7 +103,7 @@ def test_the_organization_tree_with_its_scps_and_rcps(fetched) -> None:
     assert loaded is not None
     levels = loaded.scps_for(seeded.member_account)
     assert levels is not None and len(levels) == 3  # root, OU, account
-    assert [p.name for p in levels[1]] == sorted(["FullAWSAccess", "protect-buckets"])
+    assert sorted(p.name for p in levels[1]) == ["FullAWSAccess", "protect-buckets"]
     assert loaded.scps_for(S.MANAGEMENT) is None  # SCPs do not restrict the management
 
 
