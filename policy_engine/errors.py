@@ -74,6 +74,7 @@ class ProblemCode(StrEnum):
     NO_POLICY_ATTACHED = "no-policy-attached"
     TOO_MANY_POLICIES = "too-many-policies"
     POLICY_TYPE_DISABLED = "policy-type-disabled"
+    INCOMPLETE = "incomplete"  # `policy-engine fetch` could not read something
     # output
     UNWRITABLE = "unwritable"
     # anything else said in words only, and our own bugs

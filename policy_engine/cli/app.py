@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import typer
 
-from policy_engine.cli import accounts, demo, diff, lint, schema, simulate, validate
+from policy_engine.cli import accounts, demo, diff, fetch, lint, schema, simulate, validate
 from policy_engine.cli.exit_codes import ExitCode
 from policy_engine.cli.quiz import quiz_app
 from policy_engine.cli.scenario import scenario_app
@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("assume-paths", accounts.assume_paths_command),
     ("demo", demo.demo),
     ("diff", diff.diff),
+    ("fetch", fetch.fetch),
     ("lint", lint.lint),
     ("schema", schema.schema),
     ("simulate", simulate.simulate),

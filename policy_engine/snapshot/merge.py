@@ -16,6 +16,7 @@ from typing import Final
 from pydantic import BaseModel
 
 from policy_engine.arn import arn_account
+from policy_engine.errors import Problem
 from policy_engine.model.s3_access import PublicAccessBlock
 from policy_engine.snapshot.authorization_details import AuthorizationDetails
 from policy_engine.snapshot.messages import ProblemLog, conflict
@@ -24,6 +25,7 @@ from policy_engine.snapshot.read import Input, is_authorization_details, read_fi
 from policy_engine.snapshot.snapshot_file import (
     SNAPSHOT_FORMAT,
     AccountEntry,
+    FetchedEntry,
     OrganizationEntry,
     ResourcesEntry,
     S3BucketEntry,
@@ -162,6 +164,8 @@ class Merger:
                     f"{known[1].origin(known[2])}", item.origin(pointer)))
                 continue
             self.vpc_endpoints.setdefault(endpoint.id, (endpoint, item, pointer))
+        if snapshot.fetched is not None:
+            self.log.warnings.extend(_fetch_warnings(snapshot.fetched, item))
 
     def _add_account_entry(self, entry: AccountEntry, item: Input, pointer: str) -> None:
         authz = self._account_details(entry, item, pointer)
@@ -283,6 +287,20 @@ class Merger:
             self.log.problems.append(conflict(
                 f"`{arn}` is described differently here and in "
                 f"{known.input.origin(known.pointer)}", part.input.origin(part.pointer)))
+
+
+def _fetch_warnings(fetched: FetchedEntry, item: Input) -> list[Problem]:
+    """What `policy-engine fetch` could not read, said on every load: decisions that
+    depend on it may differ from AWS's."""
+    found = []
+    for index, warning in enumerate(fetched.warnings):
+        where = " ".join(part for part in (warning.resource, warning.region) if part)
+        found.append(item.problem(
+            "incomplete", f"when the snapshot was taken, {warning.service} "
+            f"{warning.operation}{' (' + where + ')' if where else ''} failed with "
+            f"{warning.code}: {warning.message}; what it reads is missing here",
+            f"/fetched/warnings/{index}"))
+    return found
 
 
 def _resource_arn(entry: BaseModel) -> str:

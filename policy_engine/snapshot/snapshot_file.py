@@ -15,6 +15,7 @@ Root, OrganizationalUnit, PolicySummary).
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal
@@ -227,6 +228,33 @@ class VpcEndpointEntry(_Closed):
         None, description="the endpoint policy; absent: the default policy, full access")
 
 
+class FetchWarningEntry(_Closed):
+    """What `policy-engine fetch` could not read: one refused or failed operation."""
+
+    service: str = Field(description="the AWS service, such as `s3` or `kms`")
+    operation: str = Field(description="the API operation, such as `GetBucketPolicy`")
+    region: str | None = Field(None, description="absent for global services")
+    resource: str | None = Field(None, description="the resource it was read for, if one")
+    code: str = Field(description="the AWS error code, such as `AccessDenied`")
+    message: str
+
+
+class FetchedEntry(_Closed):
+    """When, from which account and as whom `policy-engine fetch` took the snapshot.
+
+    Never credentials: the caller is named by its ARN only.
+    """
+
+    taken_at: datetime = Field(description="when the fetch started (UTC, ISO 8601)")
+    account: AccountId = Field(description="the account the caller belongs to")
+    caller_arn: str = Field(description="the caller identity (`sts get-caller-identity`)")
+    regions: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    warnings: tuple[FetchWarningEntry, ...] = Field(
+        (), description="operations that were refused or failed; what they would have "
+        "read is missing from the snapshot")
+
+
 class SnapshotFile(_Closed):
     """A policy-engine snapshot: several accounts, their organization and resources."""
 
@@ -241,3 +269,6 @@ class SnapshotFile(_Closed):
     organization: OrganizationEntry | None = None
     resources: ResourcesEntry = Field(default_factory=ResourcesEntry)
     vpc_endpoints: tuple[VpcEndpointEntry, ...] = ()
+    fetched: FetchedEntry | None = Field(
+        None, description="written by `policy-engine fetch`: when, for which account and "
+        "caller the snapshot was taken, and what could not be read")
