@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import typer
 
-from policy_engine.cli import accounts, demo, diff, lint, schema, simulate, validate
+from policy_engine.cli import accounts, demo, diff, lint, matrix, schema, simulate, validate
 from policy_engine.cli.exit_codes import ExitCode
 from policy_engine.cli.quiz import quiz_app
 from policy_engine.cli.scenario import scenario_app
@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("who-can", accounts.who_can_command),
     ("what-can", accounts.what_can_command),
     ("assume-paths", accounts.assume_paths_command),
+    ("matrix", matrix.matrix),
     ("demo", demo.demo),
     ("diff", diff.diff),
     ("lint", lint.lint),

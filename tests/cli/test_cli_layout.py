@@ -80,7 +80,8 @@ def test_no_cli_module_but_app_imports_the_app() -> None:
 def test_every_registered_command_is_on_the_app_in_order() -> None:
     registered = [info.name for info in app.registered_commands]
     assert registered == [name for name, _ in COMMANDS]
-    assert registered == ["ask", "check", "who-can", "what-can", "assume-paths", "demo",
+    assert registered == ["ask", "check", "who-can", "what-can", "assume-paths", "matrix",
+                          "demo",
                           "diff", "lint", "schema", "simulate", "validate"]
 
 
