@@ -24,6 +24,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("what-can", accounts.what_can_command),
     ("assume-paths", accounts.assume_paths_command),
     ("matrix", matrix.matrix),
+    ("matrix-diff", matrix.matrix_diff),
     ("demo", demo.demo),
     ("diff", diff.diff),
     ("lint", lint.lint),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +11,14 @@ import typer
 
 from policy_engine.cli.accounts import EnvOption
 from policy_engine.cli.exit_codes import ExitCode
-from policy_engine.errors import InputReadError, PolicyEngineError, Problem, ProblemCode
+from policy_engine.errors import InputReadError, Problem, ProblemCode
 from policy_engine.matrix.writers import MatrixFormat
+
+
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
 
 ResourceOption = Annotated[str | None, typer.Option(
     "--resource", help="Only resources whose ARN matches this pattern (`*`, `?`).")]
@@ -96,16 +103,46 @@ def matrix(
     print(_stats_line(stats), file=sys.stderr)
 
 
+def _side(path: Path, spec, jobs: int):
+    """The cells of one side of a diff: a matrix file as read, or a snapshot's matrix."""
+    from policy_engine.matrix.diff import is_matrix_file
+    from policy_engine.matrix.read import read_cells
+    from policy_engine.matrix.run import Collect, MatrixSpec, run_local
+
+    if is_matrix_file(path):
+        return [cell for cell in read_cells(path) if spec.options.wants_cell(cell)]
+    sink = Collect()
+    run_local(MatrixSpec((str(path),), spec.options), sink, jobs=jobs,
+              snapshot=_load([path]))
+    return sink.cells
+
+
+def matrix_diff(
+    old: Annotated[Path, typer.Argument(help="The earlier matrix file or snapshot.")],
+    new: Annotated[Path, typer.Argument(help="The later matrix file or snapshot.")],
+    resource: ResourceOption = None,
+    principal: PrincipalOption = None,
+    level: LevelOption = None,
+    account: AccountOption = None,
+    output_format: Annotated[DiffFormat, typer.Option("--format")] = DiffFormat.TEXT,
+    jobs: JobsOption = 1,
+) -> None:
+    """The access cells that appeared and disappeared between OLD and NEW (matrix files,
+    or snapshots whose matrix is computed); exit 1 when access was added."""
+    from policy_engine.formatters import matrix_diff as render
+    from policy_engine.matrix.diff import diff_cells
+
+    spec = _spec([old], principal, resource, level, account)
+    diff = diff_cells(_side(old, spec, jobs), _side(new, spec, jobs))
+    print(render.render_json(diff) if output_format is DiffFormat.JSON
+          else render.render_text(diff))
+    if diff.access_added:
+        raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
 def _stats_line(stats) -> str:
     return (f"matrix: {stats.cells} cells with access; {stats.principals} principals × "
             f"{stats.pairs // max(1, stats.principals)} resources, {stats.pairs_evaluated} "
             f"pairs evaluated; {stats.evaluations} evaluations instead of "
             f"{stats.naive_evaluations} (skipping pairs saved {stats.saved_by_skipping}, "
             f"one evaluation per service saved {stats.saved_by_sharing})")
-
-
-def bad_input(message: str, source: str) -> PolicyEngineError:
-    return InputReadError(Problem(ProblemCode.INVALID_VALUE, message, source=source))
-
-
-__all__ = ["ExitCode", "bad_input", "compute_matrix", "matrix"]

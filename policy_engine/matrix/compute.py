@@ -62,6 +62,15 @@ class MatrixOptions:
                 or fnmatch.fnmatch(resource.key.lower(), self.resource.lower())) and (
             not self.accounts or resource.account in self.accounts)
 
+    def wants_cell(self, cell: Cell) -> bool:
+        """The same narrowing for a cell read from a matrix file."""
+        return (self.principal is None
+                or fnmatch.fnmatch(cell.principal.lower(), self.principal.lower())) and (
+            self.resource is None
+            or fnmatch.fnmatch(cell.resource.lower(), self.resource.lower())) and (
+            cell.level in self.levels) and (
+            not self.accounts or cell.resource_account in self.accounts)
+
 
 @dataclass
 class Stats:
