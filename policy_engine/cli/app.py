@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("assume-paths", accounts.assume_paths_command),
     ("matrix", matrix.matrix),
     ("matrix-diff", matrix.matrix_diff),
+    ("report", matrix.report),
     ("demo", demo.demo),
     ("diff", diff.diff),
     ("lint", lint.lint),

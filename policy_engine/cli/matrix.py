@@ -140,6 +140,37 @@ def matrix_diff(
         raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
+def report(
+    env: EnvOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    resource: ResourceOption = None,
+    principal: PrincipalOption = None,
+    level: LevelOption = None,
+    account: AccountOption = None,
+    jobs: JobsOption = 1,
+    dask: DaskOption = None,
+    max_rows: Annotated[int, typer.Option(min=1, help="Cells shown at most.")] = 5000,
+) -> None:
+    """One self-contained HTML page of the matrix: filterable, sortable, each cell with its
+    explanation, the assume-role paths as a graph, public and outside-organization access
+    first. Opens anywhere: no server, no network."""
+    from policy_engine.matrix.run import Collect, engine_for
+    from policy_engine.report.build import build_report
+    from policy_engine.report.html import render_report
+
+    spec = _spec(env, principal, resource, level, account)
+    snapshot = _load(env)
+    sink = Collect()
+    stats = compute_matrix(spec, sink, jobs=jobs, dask=dask, snapshot=snapshot)
+    data = build_report(engine_for(spec, snapshot), sink.cells, spec.paths, max_rows=max_rows)
+    try:
+        output.write_text(render_report(data), encoding="utf-8")
+    except OSError as error:
+        raise InputReadError(Problem(ProblemCode.UNWRITABLE, f"cannot write: {error.strerror}",
+                                     source=str(output))) from None
+    print(_stats_line(stats), file=sys.stderr)
+
+
 def _stats_line(stats) -> str:
     return (f"matrix: {stats.cells} cells with access; {stats.principals} principals × "
             f"{stats.pairs // max(1, stats.principals)} resources, {stats.pairs_evaluated} "

@@ -81,7 +81,7 @@ def test_every_registered_command_is_on_the_app_in_order() -> None:
     registered = [info.name for info in app.registered_commands]
     assert registered == [name for name, _ in COMMANDS]
     assert registered == ["ask", "check", "who-can", "what-can", "assume-paths", "matrix",
-                          "matrix-diff", "demo",
+                          "matrix-diff", "report", "demo",
                           "diff", "lint", "schema", "simulate", "validate"]
 
 
