@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -59,15 +61,21 @@ def _load(env: list[Path]):
     return snapshot
 
 
-def compute_matrix(spec, sink, *, jobs: int, dask: str | None, snapshot):
-    """Run the matrix locally or on Dask, writing into `sink`; returns the stats."""
-    if dask is not None:
-        from policy_engine.matrix.dask_run import run_dask
+@contextmanager
+def _runner(spec, env: list[Path], *, jobs: int, dask: str | None) -> Iterator[Callable]:
+    """A function that runs the matrix into a sink, locally or on Dask. The Dask
+    scheduler is reached before anything is read or written: an unreachable one is one
+    line at once; its workers read the snapshot themselves."""
+    if dask is None:
+        from policy_engine.matrix.run import run_local
 
-        return run_dask(spec, sink, address=dask, workers=jobs)
-    from policy_engine.matrix.run import run_local
+        snapshot = _load(env)
+        yield lambda sink: run_local(spec, sink, jobs=jobs, snapshot=snapshot)
+        return
+    from policy_engine.matrix.dask_run import dask_client, run_on
 
-    return run_local(spec, sink, jobs=jobs, snapshot=snapshot)
+    with dask_client(dask, jobs) as client:
+        yield lambda sink: run_on(client, spec, sink)
 
 
 def matrix(
@@ -90,16 +98,16 @@ def matrix(
     spec = _spec(env, principal, resource, level, account)
     if output_format is MatrixFormat.PARQUET:
         require_pyarrow()
-    snapshot = _load(env)
     header = {"sources": list(spec.paths), "levels": list(spec.options.levels),
               "principal": principal, "resource": resource, "accounts": account or []}
-    writer, opened = open_writer(output, output_format, header, sys.stdout)
-    try:
-        stats = compute_matrix(spec, writer, jobs=jobs, dask=dask, snapshot=snapshot)
-    finally:
-        writer.close()
-        if opened is not None:
-            opened.close()
+    with _runner(spec, env, jobs=jobs, dask=dask) as run:
+        writer, opened = open_writer(output, output_format, header, sys.stdout)
+        try:
+            stats = run(writer)
+        finally:
+            writer.close()
+            if opened is not None:
+                opened.close()
     print(_stats_line(stats), file=sys.stderr)
 
 
@@ -159,10 +167,10 @@ def report(
     from policy_engine.report.html import render_report
 
     spec = _spec(env, principal, resource, level, account)
-    snapshot = _load(env)
     sink = Collect()
-    stats = compute_matrix(spec, sink, jobs=jobs, dask=dask, snapshot=snapshot)
-    data = build_report(engine_for(spec, snapshot), sink.cells, spec.paths, max_rows=max_rows)
+    with _runner(spec, env, jobs=jobs, dask=dask) as run:
+        stats = run(sink)
+    data = build_report(engine_for(spec), sink.cells, spec.paths, max_rows=max_rows)
     try:
         output.write_text(render_report(data), encoding="utf-8")
     except OSError as error:
