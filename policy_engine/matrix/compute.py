@@ -4,7 +4,8 @@
 2. Per (principal, resource, service), when no statement of the policy set tells that
    service's actions apart and nothing else in the decision reads the action's name,
    one evaluation answers for every action without a service rule (what-can's rule,
-   `analysis.what_can.is_uniform_for_service`).
+   `analysis.what_can.is_uniform_for_service`); when some statements do, one evaluation
+   answers for each group of actions that every statement matches alike.
 3. Principals holding the same policies share one compiled policy set, and with it the
    evaluator's memory of which statements apply (`Resolver.policy_set`).
 
@@ -21,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
-from policy_engine.analysis.what_can import is_uniform_for_service
+from policy_engine.analysis.what_can import _ACTION_SENSITIVE_SERVICES, is_uniform_for_service
 from policy_engine.analysis.who_can import Grant, _under_grant_constraints
 from policy_engine.catalog import CatalogAction
+from policy_engine.engine.compiler import CompiledPolicy, PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, evaluate
 from policy_engine.engine.result import Gate
 from policy_engine.engine.s3_access import Grantee
@@ -114,6 +116,10 @@ class MatrixEngine:
                            tuple(a for a in r.actions if level_of(a) in options.levels))
             for r in every if options.wants_resource(r)]
         self.index = build_index(snapshot, self.resources, self._grant_accounts())
+        self._mask_memo: dict[tuple[int, int], tuple[CompiledPolicy, object,
+                                                     tuple[int, ...]]] = {}
+        # Each resource's actions by service, built once (the masks' memo keys on them).
+        self._by_service = [_by_service(r.actions) for r in self.resources]
         self._all_actions = sum(len(r.actions) for r in self.resources)
         organization = snapshot.organization
         self.organization_accounts = frozenset(
@@ -162,17 +168,14 @@ class MatrixEngine:
         stats.saved_by_skipping += self._all_actions - reached
         cells: list[Cell] = []
         for number in numbers:
-            cells.extend(self._pair(principal, self.resources[number], stats))
+            cells.extend(self._pair(principal, number, stats))
         stats.cells += len(cells)
         return cells
 
-    def _pair(self, principal: MatrixPrincipal, resource: MatrixResource,
-              stats: Stats) -> list[Cell]:
+    def _pair(self, principal: MatrixPrincipal, number: int, stats: Stats) -> list[Cell]:
+        resource = self.resources[number]
         by_level: dict[str, _Allowed] = {}
-        by_service: dict[str, list[CatalogAction]] = {}
-        for action in resource.actions:
-            by_service.setdefault(action.service, []).append(action)
-        for service, actions in by_service.items():
+        for service, actions in self._by_service[number]:
             for action, result in self._decide(principal.caller, resource, service, actions,
                                                stats):
                 found = by_level.setdefault(level_of(action), _Allowed())
@@ -197,27 +200,62 @@ class MatrixEngine:
         target = resolver.target(first, resource.key, resource.account)
         base = resolver.request(caller, first, target, REQUEST_CONTEXT)
         policy_set = resolver.policy_set(caller, target)
-        shared: EvaluationResult | None = None
-        if is_uniform_for_service(policy_set, service):
-            plain = next((a for a in actions if a.full_name.lower() not in RULES), None)
-            if plain is not None:
-                shared = evaluate(base.with_action(plain.full_name), policy_set)
-                stats.evaluations += 1
+        groups = self._groups(policy_set, service, actions)
         allowed: list[tuple[CatalogAction, EvaluationResult]] = []
-        for action in actions:
-            if shared is not None and action.full_name.lower() not in RULES:
-                result = shared
-                stats.saved_by_sharing += 1
-            else:
-                result = evaluate(base.with_action(action.full_name), policy_set)
-                stats.evaluations += 1
-                if not result.allowed and target.grants:
-                    result = self._under_grants(caller, action.full_name, target) or result
+        for group in groups:
+            # Actions in one group are matched by the same statements of every policy, and
+            # nothing else in the decision reads their names: one evaluation answers all.
+            result = evaluate(base.with_action(group[0].full_name), policy_set)
+            stats.evaluations += 1
+            stats.saved_by_sharing += len(group) - 1
+            if not result.allowed and target.grants:
+                # (never shared: KMS sets groups of one) a grant's context constraint
+                result = self._under_grants(caller, group[0].full_name, target) or result
             if result.allowed:
-                allowed.append((action, result))
-        if shared is not None:
-            stats.saved_by_sharing -= 1  # the shared evaluation itself was made
+                allowed.extend((action, result) for action in group)
+        order = {action.full_name: n for n, action in enumerate(actions)}
+        allowed.sort(key=lambda pair: order[pair[0].full_name])
         return allowed
+
+    def _groups(self, policy_set: PolicySet, service: str,
+                actions: Sequence[CatalogAction]) -> list[list[CatalogAction]]:
+        """Actions no statement tells apart, grouped; actions with service rules, KMS
+        actions and S3 actions under ACLs or Block Public Access each alone (their
+        decision reads the action's name beyond the statements)."""
+        if not is_groupable(policy_set, service):
+            return [[action] for action in actions]
+        if is_uniform_for_service(policy_set, service):
+            masks: list[tuple[int, ...]] = [()] * len(actions)
+        else:
+            per_policy = [self._masks(placement.policy, service, actions)
+                          for placement in policy_set.layout.placements]
+            masks = list(zip(*per_policy, strict=True)) if per_policy else \
+                [()] * len(actions)
+        groups: dict[tuple[int, ...], list[CatalogAction]] = {}
+        alone: list[list[CatalogAction]] = []
+        for action, mask in zip(actions, masks, strict=True):
+            if action.full_name.lower() in RULES:
+                alone.append([action])
+            else:
+                groups.setdefault(mask, []).append(action)
+        return [*groups.values(), *alone]
+
+    def _masks(self, policy: CompiledPolicy, service: str,
+               actions: Sequence[CatalogAction]) -> tuple[int, ...]:
+        """Per action, which of the policy's statements that tell the service's actions
+        apart match it (a bit each); once per policy and action list."""
+        key = (id(policy), id(actions))
+        found = self._mask_memo.get(key)
+        if found is not None and found[0] is policy and found[1] is actions:
+            return found[2]
+        telling = [s for s in policy.statements if s.actions.uniform_for_service(service) is None]
+        masks = tuple(sum(1 << bit for bit, s in enumerate(telling)
+                          if s.actions.matches(action.full_name.lower()))
+                      for action in actions)
+        if len(self._mask_memo) > 200_000:
+            self._mask_memo.clear()
+        self._mask_memo[key] = (policy, actions, masks)
+        return masks
 
     def _under_grants(self, caller: Caller, action: str, target: Target
                       ) -> EvaluationResult | None:
@@ -225,6 +263,22 @@ class MatrixEngine:
 
     def reach(self, principal: MatrixPrincipal, resource_account: str) -> Reach:
         return reach_of(principal, resource_account, self.organization_accounts)
+
+
+def _by_service(actions: Sequence[CatalogAction]
+                ) -> tuple[tuple[str, tuple[CatalogAction, ...]], ...]:
+    found: dict[str, list[CatalogAction]] = {}
+    for action in actions:
+        found.setdefault(action.service, []).append(action)
+    return tuple((service, tuple(group)) for service, group in found.items())
+
+
+def is_groupable(policy_set: PolicySet, service: str) -> bool:
+    """Whether the decision reads the action's name only through Action elements (and
+    service rules, kept apart): not for KMS (grants, cross-account operations) nor for
+    S3 under ACLs or Block Public Access (what-can's rule, `is_uniform_for_service`)."""
+    return service not in _ACTION_SENSITIVE_SERVICES and not (
+        policy_set.s3 is not None and service == "s3")
 
 
 def reach_of(principal: MatrixPrincipal, resource_account: str,
