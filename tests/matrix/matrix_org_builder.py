@@ -73,8 +73,11 @@ class Account:
 
 class Builder:
     def __init__(self, seed: int, accounts: int, users: int, roles: int, resources: int,
-                 outside: int) -> None:
+                 outside: int, broad: float = 1.0) -> None:
         self.rng = random.Random(seed)
+        # How often statements reach far (`*` actions or resources, `Principal: "*"`):
+        # 1 in the tests, lower in the benchmark's large organization, as in real ones.
+        self.broad = broad
         ids = self.rng.sample(range(10**11, 10**12 - 1), accounts + outside)
         self.accounts = [Account(f"{n:012d}", f"{n:064x}"[-64:], i < accounts)
                          for i, n in enumerate(ids)]
@@ -118,11 +121,11 @@ class Builder:
     def identity_statement(self, account: Account) -> dict[str, Any]:
         rng = self.rng
         roll = rng.random()
-        if roll < 0.05:
+        if roll < 0.05 * self.broad:
             return {"Effect": "Allow", "Action": "*", "Resource": "*"}
-        if roll < 0.1:
+        if roll < 0.1 * self.broad:
             return {"Effect": "Allow", "NotAction": ["iam:*", "kms:*"], "Resource": "*"}
-        if roll < 0.2:
+        if 0.1 <= roll < 0.2:
             other = rng.choice(self.members)
             target = rng.choice(other.roles) if other.roles else "role-0"
             return {"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -162,9 +165,9 @@ class Builder:
         if roll < 0.6 and self.outside:
             partner = rng.choice(self.outside)
             return {"AWS": rng.choice([partner.root, partner.role_arn("partner")])}, None
-        if roll < 0.75:
+        if roll < 0.6 + 0.15 * self.broad:
             return "*", {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}
-        if roll < 0.8:
+        if roll < 0.6 + 0.2 * self.broad:
             return "*", None  # public
         return {"AWS": owner.root}, None
 
@@ -369,9 +372,10 @@ class Builder:
 
 
 def write_org(directory: Path, *, seed: int, accounts: int = 3, users: int = 4,
-              roles: int = 4, resources: int = 8, outside: int = 1) -> Path:
+              roles: int = 4, resources: int = 8, outside: int = 1,
+              broad: float = 1.0) -> Path:
     """Write the organization's snapshot file; returns its path."""
-    builder = Builder(seed, accounts, users, roles, resources, outside)
+    builder = Builder(seed, accounts, users, roles, resources, outside, broad)
     path = directory / f"org-{seed}.json"
     path.write_text(json.dumps(builder.snapshot()), encoding="utf-8")
     return path
