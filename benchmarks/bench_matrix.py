@@ -145,9 +145,10 @@ def main() -> None:
         stats, wall, cpu = timed(full)
         own, child = peak_rss()
         print("\n(a) full matrix, 2 local workers (engine build included)")
-        print(f"  wall {wall:.1f} s (target < {FULL_TARGET:.0f} s: "
-              f"{'met' if wall < FULL_TARGET else 'missed'}); CPU {cpu:.1f} s, CPU rate "
-              f"{cpu / wall:.2f} of 2 cores")
+        verdict = ("met" if wall < FULL_TARGET else "missed") if args.full == "*" else \
+            "a sample: the target is for the whole organization, see below"
+        print(f"  wall {wall:.1f} s (target < {FULL_TARGET:.0f} s: {verdict}); CPU "
+              f"{cpu:.1f} s, CPU rate {cpu / wall:.2f} of 2 cores")
         print(f"  {stats.cells:,} cells with access from {stats.principals:,} principals × "
               f"{stats.pairs // max(1, stats.principals):,} matrix resources "
               f"({stats.pairs:,} pairs); file {output.stat().st_size / 1e6:.0f} MB")
@@ -165,7 +166,8 @@ def main() -> None:
             print(f"  a sample of {stats.principals:,} of {everyone:,} principals "
                   f"(`{args.full}`): the whole organization at this CPU cost per principal "
                   f"would take {cpu * scale:,.0f} CPU s, {cpu * scale / 2:,.0f} s on 2 "
-                  f"free cores (extrapolated, not measured)")
+                  f"free cores (extrapolated, not measured; target < {FULL_TARGET:.0f} s: "
+                  f"{'met' if cpu * scale / 2 < FULL_TARGET else 'missed'})")
         print(f"  peak memory: this process {own / 2**20:,.0f} MiB, largest worker "
               f"{child / 2**20:,.0f} MiB (target < 2,048: "
               f"{'met' if max(own, child) < MEMORY_TARGET else 'missed'})")
