@@ -197,8 +197,17 @@ def _asked_case(question: DecisionQuestion, at: str, source: str, resolvers: _Re
     assert question.ask is not None
     where = f"{source}: question `{question.id}` ask"
     try:
-        exported = export_case(resolvers.get(question.snapshot_file),
-                               parse_question(question.ask, source=where), source=where)
+        resolver = resolvers.get(question.snapshot_file)
+    except PolicyEngineError as error:
+        # The snapshot's own problem, with its file, line and path: the bank names only
+        # the snapshot, so the reader needs both places.
+        pointer = "/snapshot_file" if question.snapshot_file is not None else "/ask"
+        raise BankError([Problem(error.problems[0].code, f"question `{question.id}`: its "
+                                 f"snapshot: {error.problems[0].one_line()}", at + pointer,
+                                 source=source)]) from None
+    try:
+        exported = export_case(resolver, parse_question(question.ask, source=where),
+                               source=where)
     except PolicyEngineError as error:
         first = error.problems[0]
         raise BankError([Problem(first.code, f"question `{question.id}`: "

@@ -3,12 +3,15 @@ questions (seeded, so a quiz replays exactly), with the case of each decision qu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from policy_engine.case import Case, parse_case_value
+from policy_engine.case import Case
+from policy_engine.errors import PolicyEngineError
 from quizzes.bank import Banks
 from quizzes.generator import GENERATED_TOPICS, GeneratorError, generate
+from quizzes.kept import KeptQuestion, parse_kept_question
 from quizzes.model import DecisionQuestion, Question
 from quizzes.prepared import Prepared, prepare
 
@@ -54,9 +57,17 @@ def review_pool(banks: Banks, kept: Mapping[str, str], due: Sequence[str]) -> Po
         if question_id in known:
             questions.append(known[question_id])
         elif question_id in kept:
-            question = DecisionQuestion.model_validate_json(kept[question_id], strict=False)
-            if question.case is None:
-                continue
-            questions.append(question)
-            cases[question_id] = parse_case_value(question.case, source=question_id)
+            found = _kept(question_id, kept[question_id])
+            if found is not None:
+                questions.append(found.question)
+                cases[question_id] = found.case
     return Pool(tuple(questions), cases)
+
+
+def _kept(question_id: str, text: str) -> KeptQuestion | None:
+    """The kept question, or None when the row cannot be asked (written by an older
+    version or by hand): review leaves it out and says how many it left out."""
+    try:
+        return parse_kept_question(json.loads(text), question_id, source=question_id)
+    except (ValueError, PolicyEngineError):
+        return None

@@ -484,7 +484,21 @@ def parse_export(value: object, *, source: str = "<import>") -> ProgressExport:
             raise ProgressError(Problem(
                 ProblemCode.INVALID_VALUE, "not a spaced-repetition card (fsrs `Card`)",
                 pointer=f"/cards/{i}/card", source=source))
+    if export.questions:
+        _check_kept_questions(export, source)
     return export
+
+
+def _check_kept_questions(export: ProgressExport, source: str) -> None:
+    """Review asks these again: one that cannot be asked is refused here, not there."""
+    from quizzes.kept import parse_kept_question  # the engine, only for an import with some
+
+    for i, kept in enumerate(export.questions):
+        try:
+            parse_kept_question(kept.question, kept.question_id, source=source,
+                                pointer=f"/questions/{i}/question")
+        except PolicyEngineError as error:
+            raise ProgressError(error.problems) from None
 
 
 def _is_fsrs_card(value: dict[str, Any]) -> bool:

@@ -37,6 +37,7 @@ OIDC_PAGE = _IAM + "id_roles_providers_create_oidc.html"
 SAML_PAGE = _IAM + "id_roles_providers_saml.html"
 STS_COMPARISON = _IAM + "id_credentials_temp_request.html"
 MFA_PAGE = _IAM + "id_credentials_mfa_configure-api-require.html"
+CONDITION_KEYS_PAGE = _IAM + "reference_policies_condition-keys.html"
 
 
 def _role_arn(account: str, name: str) -> str:
@@ -211,11 +212,11 @@ def _questions() -> list[dict[str, Any]]:
                  "aws:MultiFactorAuthPresent = true", topic="iam-best-practices",
                  references=(MFA_PAGE,)),
         decision(about, "sts-federation-mfa-absent",
-                 "The same user calls ec2:StopInstances with long-term access keys and no "
-                 "MFA (aws:MultiFactorAuthPresent is false). Decision?",
-                 f"user/operator ec2:StopInstances {instance} when "
-                 "aws:MultiFactorAuthPresent = false", topic="iam-best-practices",
-                 references=(MFA_PAGE,)),
+                 "The same user calls ec2:StopInstances with its long-term access keys. "
+                 "A request signed with long-term keys carries no aws:MultiFactorAuthPresent "
+                 "key at all (it is not false: it is absent). Decision?",
+                 f"user/operator ec2:StopInstances {instance}", topic="iam-best-practices",
+                 references=(MFA_PAGE, CONDITION_KEYS_PAGE)),
         decision(about, "sts-federation-get-session-token",
                  "User operator has no policy naming sts:GetSessionToken and calls it with "
                  "its access keys. Decision?", "user/operator sts:GetSessionToken *",

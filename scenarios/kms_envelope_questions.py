@@ -18,6 +18,7 @@ ABOUT = About("kms-key-policies", ("scs-c02:data-protection", "saa-c03:secure"),
 ENVELOPE = _KMS + "kms-cryptography.html"
 CONTEXT = _KMS + "encrypt_context.html"
 ENCRYPT_API = "https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html"
+ASYMMETRIC_SPECS = _KMS + "asymmetric-key-specs.html"  # RSA plaintext limits per algorithm
 CMK_CHANGE = ("Older material calls these customer master keys (CMKs); AWS KMS now says "
               "KMS keys, and customer managed keys for the ones you create.")
 
@@ -113,9 +114,11 @@ def _model_questions(kms: LocalKms) -> list[dict[str, Any]]:
                           "locally with a data key (envelope encryption).", direct_refused),
                    Option("KMS encrypts it in 4 KB chunks", "Wrong: KMS never splits data; "
                           "the request is refused.", not direct_refused),
-                   Option("KMS encrypts it, but only with an asymmetric key", "Wrong: the "
-                          "limit does not depend on the key type being symmetric.", False),
-               ], topic="kms-keys", references=(ENCRYPT_API, ENVELOPE)),
+                   Option("KMS encrypts it, but only with an asymmetric key", "Wrong: an "
+                          "RSA key takes even less plaintext than a symmetric one (RSA_2048 "
+                          "with RSAES_OAEP_SHA_256: at most 190 bytes); large data is "
+                          "encrypted under a data key whatever the KMS key.", False),
+               ], topic="kms-keys", references=(ENCRYPT_API, ENVELOPE, ASYMMETRIC_SPECS)),
         true_false(ABOUT, "kms-envelope-changed-context-fails",
                    "A ciphertext was encrypted with encryption context {project: alpha}. "
                    "Asking Decrypt with {project: alpha, stage: prod} still decrypts it, "

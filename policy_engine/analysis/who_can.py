@@ -3,13 +3,13 @@ external access the resource policy gives. Candidates: every user and role of ev
 account (a role stands for its sessions), the root user of every account (in the
 snapshot or named by the resource policy), the users and roles of other accounts the
 resource policy names (in `Principal`, or in an `aws:PrincipalArn` /
-`aws:PrincipalAccount` condition of a `Principal: "*"` statement), any principal of
-another account, service principals the resource policy names, and the anonymous caller;
-for an S3 bucket with ACLs, the accounts and groups its grants name too (S3 Block Public
-Access and Object Ownership then decide, as S3 would). Each is decided by `evaluate()`;
-the answer lists the statements that granted access. A caller outside the snapshot is
-allowed only "if its own account allows it" (`Caller.allowed_if`), as Access Analyzer's
-external-access findings are.
+`aws:PrincipalAccount` / `kms:CallerAccount` condition of a `Principal: "*"` statement),
+any principal of another account, service principals the resource policy names, and the
+anonymous caller; for an S3 bucket with ACLs, the accounts and groups its grants name too
+(S3 Block Public Access and Object Ownership then decide, as S3 would). Each is decided
+by `evaluate()`; the answer lists the statements that granted access. A caller outside
+the snapshot is allowed only "if its own account allows it" (`Caller.allowed_if`), as
+Access Analyzer's external-access findings are.
 """
 
 from __future__ import annotations
@@ -147,7 +147,11 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
     yield resolver.caller("*")
 
 
-_PRINCIPAL_ACCOUNT, _PRINCIPAL_ARN = "aws:principalaccount", "aws:principalarn"
+_PRINCIPAL_ARN = "aws:principalarn"
+# Keys whose value is the caller's account: the global one, and the one AWS KMS sets on
+# its requests, with which key policies admit every identity of an account
+# (kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account).
+_CALLER_ACCOUNT_KEYS = frozenset({"aws:principalaccount", "kms:calleraccount"})
 
 
 def _acl_grantees(target: Target) -> set[Grantee]:
@@ -168,7 +172,8 @@ def _acl_accounts(target: Target) -> set[str]:
 def _condition_principals(condition: Mapping[str, Mapping[str, tuple[object, ...]]] | None
                           ) -> tuple[set[str], set[str]]:
     """Accounts and principal ARNs a `Principal: "*"` statement's conditions name
-    (`aws:PrincipalAccount`, `aws:PrincipalArn` values without wildcards)."""
+    (`aws:PrincipalAccount`, `kms:CallerAccount`, `aws:PrincipalArn` values without
+    wildcards)."""
     accounts: set[str] = set()
     arns: set[str] = set()
     for operator, keys in (condition or {}).items():
@@ -179,7 +184,7 @@ def _condition_principals(condition: Mapping[str, Mapping[str, tuple[object, ...
             for value in values:
                 if not isinstance(value, str) or "*" in value or "?" in value:
                     continue
-                if folded == _PRINCIPAL_ACCOUNT and is_account_id(value):
+                if folded in _CALLER_ACCOUNT_KEYS and is_account_id(value):
                     accounts.add(value)
                 elif folded == _PRINCIPAL_ARN and value.startswith("arn:"):
                     if value.endswith(":root"):

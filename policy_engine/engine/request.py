@@ -228,9 +228,19 @@ class Request:
                            and caller_account != self.resource_account)
 
     def with_action(self, action: str) -> Request:
-        """The same request for another action (context keys do not depend on it)."""
+        """The same request for another action. Context keys do not depend on it, except
+        `kms:CallerAccount`, which AWS KMS sets on its own requests only."""
+        context, derived, spellings = self.context, self.derived_keys, self.key_spellings
+        is_kms = _is_kms_action(action)
+        if is_kms and self.service != "kms" and _KMS_CALLER_ACCOUNT not in context:
+            context, derived, spellings = _with_kms_caller_account(
+                self.principal, dict(context), derived, spellings)
+        elif not is_kms and _KMS_CALLER_ACCOUNT in derived:
+            context = {k: v for k, v in context.items() if k != _KMS_CALLER_ACCOUNT}
+            derived = tuple(k for k in derived if k != _KMS_CALLER_ACCOUNT)
+            spellings = tuple(s for s in spellings if s.lower() != _KMS_CALLER_ACCOUNT)
         return Request(self.principal, action, self.resource, self.resource_account,
-                       self.context, self.derived_keys, self.key_spellings)
+                       context, derived, spellings)
 
     @property
     def resource_service(self) -> str | None:
@@ -286,7 +296,7 @@ def make_request(
             "required to tell same-account from cross-account access",
             "/request/resource_account", source=source))
     derivable, derivable_keys, spellings = _derived(caller, hint, account, now)
-    if action[:4].lower() == "kms:":
+    if _is_kms_action(action):
         derivable, derivable_keys, spellings = _with_kms_caller_account(
             caller, derivable, derivable_keys, spellings)
     context = dict(derivable)
@@ -330,6 +340,13 @@ _ACCOUNT_CALLERS: Final = frozenset({
     PrincipalType.FEDERATED_USER})
 
 
+_KMS_CALLER_ACCOUNT: Final = "kms:calleraccount"
+
+
+def _is_kms_action(action: str) -> bool:
+    return action[:4].lower() == "kms:"
+
+
 def _with_kms_caller_account(caller: RequestPrincipal, values: dict[str, ContextValue],
                              keys: tuple[str, ...], spellings: tuple[str, ...]) -> _Derived:
     """AWS KMS sets `kms:CallerAccount`, the caller's account, on its requests
@@ -338,8 +355,8 @@ def _with_kms_caller_account(caller: RequestPrincipal, values: dict[str, Context
     account, as the key policies of AWS managed keys do with kms:ViaService."""
     if caller.account is None or caller.type not in _ACCOUNT_CALLERS:
         return values, keys, spellings
-    return ({**values, "kms:calleraccount": make_context_value(caller.account)},
-            tuple(sorted((*keys, "kms:calleraccount"))), (*spellings, "kms:CallerAccount"))
+    return ({**values, _KMS_CALLER_ACCOUNT: make_context_value(caller.account)},
+            tuple(sorted((*keys, _KMS_CALLER_ACCOUNT))), (*spellings, "kms:CallerAccount"))
 
 
 def _resource_facts(resource: str, source: str) -> tuple[str | None, bool]:

@@ -33,7 +33,7 @@ def run(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str
 
 def test_each_answer_is_saved_with_its_card(capsys, monkeypatch, quiz_db: Path) -> None:
     code, out, _ = run(capsys, monkeypatch, "quiz", "--seed", "9", "--count", "4",
-                       "--format", "json", stdin="A\nB\nskip\nC\n")
+                       "--format", "json", stdin="A\nB\nskip\nA\n")
     assert code == 0
     asked = json.loads(out)["questions"]
     with ProgressStore(quiz_db) as store:
