@@ -11,7 +11,17 @@ from collections.abc import Callable
 
 import typer
 
-from policy_engine.cli import accounts, demo, diff, fetch, lint, schema, simulate, validate
+from policy_engine.cli import (
+    accounts,
+    demo,
+    diff,
+    fetch,
+    lint,
+    matrix,
+    schema,
+    simulate,
+    validate,
+)
 from policy_engine.cli.exit_codes import ExitCode
 from policy_engine.cli.quiz import quiz_app
 from policy_engine.cli.scenario import scenario_app
@@ -23,6 +33,9 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("who-can", accounts.who_can_command),
     ("what-can", accounts.what_can_command),
     ("assume-paths", accounts.assume_paths_command),
+    ("matrix", matrix.matrix),
+    ("matrix-diff", matrix.matrix_diff),
+    ("report", matrix.report),
     ("demo", demo.demo),
     ("diff", diff.diff),
     ("fetch", fetch.fetch),

@@ -80,8 +80,9 @@ def test_no_cli_module_but_app_imports_the_app() -> None:
 def test_every_registered_command_is_on_the_app_in_order() -> None:
     registered = [info.name for info in app.registered_commands]
     assert registered == [name for name, _ in COMMANDS]
-    assert registered == ["ask", "check", "who-can", "what-can", "assume-paths", "demo",
-                          "diff", "fetch", "lint", "schema", "simulate", "validate"]
+    assert registered == ["ask", "check", "who-can", "what-can", "assume-paths", "matrix",
+                          "matrix-diff", "report", "demo", "diff", "fetch", "lint",
+                          "schema", "simulate", "validate"]
 
 
 def test_exit_codes_are_the_documented_numbers() -> None:

@@ -1,0 +1,320 @@
+"""The matrix's cells for one principal, decided by the engine with three shortcuts.
+
+1. Pairs no Allow can reach are skipped (`matrix.index`).
+2. Per (principal, resource, service), when no statement of the policy set tells that
+   service's actions apart and nothing else in the decision reads the action's name,
+   one evaluation answers for every action without a service rule (what-can's rule,
+   `analysis.what_can.is_uniform_for_service`); when some statements do, one evaluation
+   answers for each group of actions that every statement matches alike.
+3. Principals holding the same policies share one compiled policy set, and with it the
+   evaluator's memory of which statements apply (`Resolver.policy_set`).
+
+Requests are made over TLS (`aws:SecureTransport` true), as AWS SDKs and the console
+make them; a Deny for plain HTTP (a common bucket policy or RCP) therefore does not
+show, and an Allow that requires TLS does. A KMS key's grant with an encryption-context
+constraint counts when the context meets it, and the cell says so (who-can's rule).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+
+from policy_engine.analysis.resolve import Caller, Resolver, Target
+from policy_engine.analysis.what_can import _ACTION_SENSITIVE_SERVICES, is_uniform_for_service
+from policy_engine.analysis.who_can import Grant, _under_grant_constraints
+from policy_engine.catalog import CatalogAction
+from policy_engine.engine.compiler import CompiledPolicy, PolicySet
+from policy_engine.engine.evaluate import EvaluationResult, evaluate
+from policy_engine.engine.result import Gate
+from policy_engine.engine.s3_access import Grantee
+from policy_engine.engine.service_rules import RULES
+from policy_engine.matrix.index import EVERYONE, build_index
+from policy_engine.matrix.inventory import matrix_principals, matrix_resources
+from policy_engine.matrix.model import (
+    LEVELS,
+    Cell,
+    MatrixPrincipal,
+    MatrixResource,
+    PrincipalKind,
+    Reach,
+    level_of,
+)
+from policy_engine.snapshot import Snapshot
+
+REQUEST_CONTEXT = {"aws:SecureTransport": "true"}
+
+
+@dataclass(frozen=True)
+class MatrixOptions:
+    """What to narrow the matrix to (shell-style patterns, case-insensitive)."""
+
+    principal: str | None = None
+    resource: str | None = None
+    levels: tuple[str, ...] = LEVELS
+    accounts: tuple[str, ...] = ()  # resources of these accounts only
+
+    def wants_principal(self, principal: MatrixPrincipal) -> bool:
+        return self.principal is None or fnmatch.fnmatch(principal.key.lower(),
+                                                         self.principal.lower())
+
+    def wants_resource(self, resource: MatrixResource) -> bool:
+        return (self.resource is None
+                or fnmatch.fnmatch(resource.key.lower(), self.resource.lower())) and (
+            not self.accounts or resource.account in self.accounts)
+
+    def wants_cell(self, cell: Cell) -> bool:
+        """The same narrowing for a cell read from a matrix file."""
+        return (self.principal is None
+                or fnmatch.fnmatch(cell.principal.lower(), self.principal.lower())) and (
+            self.resource is None
+            or fnmatch.fnmatch(cell.resource.lower(), self.resource.lower())) and (
+            cell.level in self.levels) and (
+            not self.accounts or cell.resource_account in self.accounts)
+
+
+@dataclass
+class Stats:
+    """What the shortcuts saved, counted in single-action evaluations."""
+
+    principals: int = 0
+    pairs: int = 0
+    pairs_evaluated: int = 0
+    naive_evaluations: int = 0  # every action of every pair, one evaluation each
+    evaluations: int = 0  # the engine's evaluations actually made
+    saved_by_skipping: int = 0
+    saved_by_sharing: int = 0  # one evaluation answering for a service's actions
+    cells: int = 0
+
+    def add(self, other: Stats) -> None:
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+    def to_dict(self) -> dict[str, int]:
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+@dataclass
+class _Allowed:
+    actions: list[str] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+
+
+class MatrixEngine:
+    """The principals, resources and index of one snapshot, built once per process."""
+
+    def __init__(self, snapshot: Snapshot, options: MatrixOptions = MatrixOptions()) -> None:
+        self.resolver = Resolver(snapshot)
+        self.options = options
+        self.principals = [p for p in matrix_principals(self.resolver)
+                           if options.wants_principal(p)]
+        every = matrix_resources(self.resolver)
+        self.resources = [
+            MatrixResource(r.key, r.type, r.account,
+                           tuple(a for a in r.actions if level_of(a) in options.levels))
+            for r in every if options.wants_resource(r)]
+        self.index = build_index(snapshot, self.resources, self._grant_accounts())
+        self._mask_memo: dict[tuple[int, int], tuple[CompiledPolicy, object,
+                                                     tuple[int, ...]]] = {}
+        # Each resource's actions by service, built once (the masks' memo keys on them).
+        self._by_service = [_by_service(r.actions) for r in self.resources]
+        self._all_actions = sum(len(r.actions) for r in self.resources)
+        organization = snapshot.organization
+        self.organization_accounts = frozenset(
+            organization.paths if organization is not None else snapshot.accounts)
+
+    def _grant_accounts(self) -> dict[str, set[str]]:
+        """Per resource ARN, the accounts its S3 ACL or KMS grants name (`*`: anyone)."""
+        found: dict[str, set[str]] = {}
+        snapshot = self.resolver.snapshot
+        for resource in self.resources:
+            arn = resource.key.removesuffix("/*") if resource.type == "s3-object" \
+                else resource.key
+            governing = snapshot.resource_for(arn)
+            if governing is None or arn in found:
+                continue
+            accounts: set[str] = set()
+            target = self.resolver.target("s3:ListBucket" if resource.type.startswith("s3")
+                                          else "kms:Decrypt", arn)
+            if target.s3 is not None:
+                for grant in (*target.s3.bucket_grants, *target.s3.object_grants):
+                    if grant.is_public:
+                        accounts.add(EVERYONE)
+                    elif grant.grantee is Grantee.BUCKET_OWNER:
+                        accounts.add(governing.account)
+                    elif grant.account:
+                        accounts.add(grant.account)
+            for compiled in target.grants:
+                for entry in (compiled.grant.GranteePrincipal, compiled.grant.RetiringPrincipal):
+                    if entry and entry.startswith("arn:"):
+                        accounts.add(entry.split(":")[4])
+            found[arn] = accounts
+        return found
+
+    # -- cells -------------------------------------------------------------------------
+
+    def cells_for(self, principal: MatrixPrincipal, stats: Stats) -> list[Cell]:
+        caller = principal.caller
+        identity = [policy.document for policy in caller.identity] \
+            if principal.kind in (PrincipalKind.USER, PrincipalKind.ROLE) else []
+        numbers = self.index.candidates(principal, identity)
+        stats.principals += 1
+        stats.pairs += len(self.resources)
+        stats.pairs_evaluated += len(numbers)
+        stats.naive_evaluations += self._all_actions
+        reached = sum(len(self.resources[n].actions) for n in numbers)
+        stats.saved_by_skipping += self._all_actions - reached
+        cells: list[Cell] = []
+        for number in numbers:
+            cells.extend(self._pair(principal, number, stats))
+        stats.cells += len(cells)
+        return cells
+
+    def _pair(self, principal: MatrixPrincipal, number: int, stats: Stats) -> list[Cell]:
+        resource = self.resources[number]
+        by_level: dict[str, _Allowed] = {}
+        for service, actions in self._by_service[number]:
+            for action, result in self._decide(principal.caller, resource, service, actions,
+                                               stats):
+                found = by_level.setdefault(level_of(action), _Allowed())
+                found.actions.append(action.full_name)
+                for entry in statements_of(principal.caller, result):
+                    if entry not in found.statements:
+                        found.statements.append(entry)
+                for condition in conditions_of(principal.caller, result):
+                    if condition not in found.conditions:
+                        found.conditions.append(condition)
+        reach = self.reach(principal, resource.account)
+        return [Cell(principal.key, principal.kind.value, principal.account, resource.key,
+                     resource.type, resource.account, level, reach.value,
+                     tuple(found.actions), tuple(found.statements), tuple(found.conditions))
+                for level in LEVELS if (found := by_level.get(level)) is not None]
+
+    def _decide(self, caller: Caller, resource: MatrixResource, service: str,
+                actions: Sequence[CatalogAction], stats: Stats
+                ) -> list[tuple[CatalogAction, EvaluationResult]]:
+        resolver = self.resolver
+        first = actions[0].full_name
+        target = resolver.target(first, resource.key, resource.account)
+        base = resolver.request(caller, first, target, REQUEST_CONTEXT)
+        policy_set = resolver.policy_set(caller, target)
+        groups = self._groups(policy_set, service, actions)
+        allowed: list[tuple[CatalogAction, EvaluationResult]] = []
+        for group in groups:
+            # Actions in one group are matched by the same statements of every policy, and
+            # nothing else in the decision reads their names: one evaluation answers all.
+            result = evaluate(base.with_action(group[0].full_name), policy_set)
+            stats.evaluations += 1
+            stats.saved_by_sharing += len(group) - 1
+            if not result.allowed and target.grants:
+                # (never shared: KMS sets groups of one) a grant's context constraint
+                result = self._under_grants(caller, group[0].full_name, target) or result
+            if result.allowed:
+                allowed.extend((action, result) for action in group)
+        order = {action.full_name: n for n, action in enumerate(actions)}
+        allowed.sort(key=lambda pair: order[pair[0].full_name])
+        return allowed
+
+    def _groups(self, policy_set: PolicySet, service: str,
+                actions: Sequence[CatalogAction]) -> list[list[CatalogAction]]:
+        """Actions no statement tells apart, grouped; actions with service rules, KMS
+        actions and S3 actions under ACLs or Block Public Access each alone (their
+        decision reads the action's name beyond the statements)."""
+        if not is_groupable(policy_set, service):
+            return [[action] for action in actions]
+        if is_uniform_for_service(policy_set, service):
+            masks: list[tuple[int, ...]] = [()] * len(actions)
+        else:
+            per_policy = [self._masks(placement.policy, service, actions)
+                          for placement in policy_set.layout.placements]
+            masks = list(zip(*per_policy, strict=True)) if per_policy else \
+                [()] * len(actions)
+        groups: dict[tuple[int, ...], list[CatalogAction]] = {}
+        alone: list[list[CatalogAction]] = []
+        for action, mask in zip(actions, masks, strict=True):
+            if action.full_name.lower() in RULES:
+                alone.append([action])
+            else:
+                groups.setdefault(mask, []).append(action)
+        return [*groups.values(), *alone]
+
+    def _masks(self, policy: CompiledPolicy, service: str,
+               actions: Sequence[CatalogAction]) -> tuple[int, ...]:
+        """Per action, which of the policy's statements that tell the service's actions
+        apart match it (a bit each); once per policy and action list."""
+        key = (id(policy), id(actions))
+        found = self._mask_memo.get(key)
+        if found is not None and found[0] is policy and found[1] is actions:
+            return found[2]
+        telling = [s for s in policy.statements if s.actions.uniform_for_service(service) is None]
+        masks = tuple(sum(1 << bit for bit, s in enumerate(telling)
+                          if s.actions.matches(action.full_name.lower()))
+                      for action in actions)
+        if len(self._mask_memo) > 200_000:
+            self._mask_memo.clear()
+        self._mask_memo[key] = (policy, actions, masks)
+        return masks
+
+    def _under_grants(self, caller: Caller, action: str, target: Target
+                      ) -> EvaluationResult | None:
+        return _under_grant_constraints(self.resolver, caller, action, target)
+
+    def reach(self, principal: MatrixPrincipal, resource_account: str) -> Reach:
+        return reach_of(principal, resource_account, self.organization_accounts)
+
+
+def _by_service(actions: Sequence[CatalogAction]
+                ) -> tuple[tuple[str, tuple[CatalogAction, ...]], ...]:
+    found: dict[str, list[CatalogAction]] = {}
+    for action in actions:
+        found.setdefault(action.service, []).append(action)
+    return tuple((service, tuple(group)) for service, group in found.items())
+
+
+def is_groupable(policy_set: PolicySet, service: str) -> bool:
+    """Whether the decision reads the action's name only through Action elements (and
+    service rules, kept apart): not for KMS (grants, cross-account operations) nor for
+    S3 under ACLs or Block Public Access (what-can's rule, `is_uniform_for_service`)."""
+    return service not in _ACTION_SENSITIVE_SERVICES and not (
+        policy_set.s3 is not None and service == "s3")
+
+
+def reach_of(principal: MatrixPrincipal, resource_account: str,
+             organization_accounts: frozenset[str]) -> Reach:
+    if principal.kind in (PrincipalKind.ANONYMOUS, PrincipalKind.ANY_OUTSIDER):
+        return Reach.PUBLIC
+    if principal.account == resource_account:
+        return Reach.INTERNAL
+    if principal.account in organization_accounts and resource_account in \
+            organization_accounts:
+        return Reach.CROSS_ACCOUNT
+    return Reach.OUTSIDE_ORGANIZATION
+
+
+def statements_of(caller: Caller, result: EvaluationResult) -> list[str]:
+    """`slot: policy statement` of each Allow that granted (who-can's reading), the KMS
+    grants that applied, and the root user's own-account access (no statement)."""
+    found = [f"{slot}: {name} {sid}" for slot, name, sid in
+             Grant(caller, result).granting_statements]
+    gate = result.verdict.gate
+    if gate is Gate.GRANT:
+        found += [f"kms-grant: {g.name or g.grant_id or g.label}"
+                  for g in result.explanation.grants if g.applies]
+    elif gate is Gate.ROOT:
+        found.append("root: the account root user has full access to its own account")
+    return found
+
+
+def conditions_of(caller: Caller, result: EvaluationResult) -> list[str]:
+    found: list[str] = []
+    if caller.allowed_if is not None:
+        found.append(f"allowed only if {caller.allowed_if}")
+    if caller.missing_boundary is not None:
+        found.append(f"allowed only if the permissions boundary {caller.missing_boundary}, "
+                     "missing from the snapshot, has no Deny that matches")
+    reason = result.verdict.reason
+    if "(when the request's encryption context has " in reason:
+        found.append(reason[reason.rindex("(when ") + 1:].rstrip(")"))
+    return found
