@@ -18,18 +18,20 @@ constraint counts when the context meets it, and the cell says so (who-can's rul
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
-from policy_engine.analysis.what_can import _ACTION_SENSITIVE_SERVICES, is_uniform_for_service
+from policy_engine.analysis.what_can import _ACTION_SENSITIVE_SERVICES
 from policy_engine.analysis.who_can import Grant, _under_grant_constraints
 from policy_engine.catalog import CatalogAction
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet
-from policy_engine.engine.evaluate import EvaluationResult, evaluate
+from policy_engine.engine.evaluate import EvaluationResult, candidates, evaluate
+from policy_engine.engine.request import PrincipalType, Request
 from policy_engine.engine.result import Gate
 from policy_engine.engine.s3_access import Grantee
 from policy_engine.engine.service_rules import RULES
+from policy_engine.matrix.granting import applying_grants, granting_statements
 from policy_engine.matrix.index import EVERYONE, build_index
 from policy_engine.matrix.inventory import matrix_principals, matrix_resources
 from policy_engine.matrix.model import (
@@ -85,6 +87,7 @@ class Stats:
     evaluations: int = 0  # the engine's evaluations actually made
     saved_by_skipping: int = 0
     saved_by_sharing: int = 0  # one evaluation answering for a service's actions
+    saved_by_action: int = 0  # actions no identity or resource Allow statement names
     cells: int = 0
 
     def add(self, other: Stats) -> None:
@@ -118,8 +121,13 @@ class MatrixEngine:
         self.index = build_index(snapshot, self.resources, self._grant_accounts())
         self._mask_memo: dict[tuple[int, int], tuple[CompiledPolicy, object,
                                                      tuple[int, ...]]] = {}
-        # Each resource's actions by service, built once (the masks' memo keys on them).
-        self._by_service = [_by_service(r.actions) for r in self.resources]
+        # Each resource's actions by service, built once and shared by every resource with
+        # the same actions (the masks' memo keys on their identity, so resources of one
+        # type share their masks).
+        shared: dict[tuple[str, ...], tuple[tuple[str, tuple[CatalogAction, ...]], ...]] = {}
+        self._by_service = [
+            shared.setdefault(tuple(a.full_name for a in r.actions), _by_service(r.actions))
+            for r in self.resources]
         self._all_actions = sum(len(r.actions) for r in self.resources)
         organization = snapshot.organization
         self.organization_accounts = frozenset(
@@ -175,15 +183,23 @@ class MatrixEngine:
     def _pair(self, principal: MatrixPrincipal, number: int, stats: Stats) -> list[Cell]:
         resource = self.resources[number]
         by_level: dict[str, _Allowed] = {}
+        caller = principal.caller
+        # A group's actions share one result: its statements are named once (the result
+        # is kept in the memo so its id is not reused).
+        named: dict[int, tuple[EvaluationResult, list[str], list[str]]] = {}
         for service, actions in self._by_service[number]:
-            for action, result in self._decide(principal.caller, resource, service, actions,
-                                               stats):
+            for action, result in self._decide(caller, resource, service, actions, stats):
                 found = by_level.setdefault(level_of(action), _Allowed())
                 found.actions.append(action.full_name)
-                for entry in statements_of(principal.caller, result):
+                reading = named.get(id(result))
+                if reading is None:
+                    reading = named[id(result)] = (result, statements_of(caller, result),
+                                                   conditions_of(caller, result))
+                _, statements, conditions = reading
+                for entry in statements:
                     if entry not in found.statements:
                         found.statements.append(entry)
-                for condition in conditions_of(principal.caller, result):
+                for condition in conditions:
                     if condition not in found.conditions:
                         found.conditions.append(condition)
         reach = self.reach(principal, resource.account)
@@ -202,7 +218,11 @@ class MatrixEngine:
         policy_set = resolver.policy_set(caller, target)
         groups = self._groups(policy_set, service, actions)
         allowed: list[tuple[CatalogAction, EvaluationResult]] = []
+        may_allow = self._may_allow(policy_set, base, target)
         for group in groups:
+            if not may_allow(group[0].full_name.lower()):
+                stats.saved_by_action += len(group)
+                continue
             # Actions in one group are matched by the same statements of every policy, and
             # nothing else in the decision reads their names: one evaluation answers all.
             result = evaluate(base.with_action(group[0].full_name), policy_set)
@@ -217,6 +237,28 @@ class MatrixEngine:
         allowed.sort(key=lambda pair: order[pair[0].full_name])
         return allowed
 
+    @staticmethod
+    def _may_allow(policy_set: PolicySet, base: Request, target: Target
+                   ) -> Callable[[str], bool]:
+        """Whether an Allow could decide the action at all: only an identity-based or a
+        resource-based Allow statement grants (besides the root user in its own account,
+        S3 ACL grants, KMS grants and service rules, for which the answer is always yes),
+        so where no such statement's Action element matches the action the request is
+        implicitly denied and needs no evaluation
+        (reference_policies_evaluation-logic_policy-eval-denyallow.html)."""
+        if policy_set.s3 is not None or policy_set.grants or target.grants or \
+                base.principal.type is PrincipalType.ROOT:
+            return _always
+        layout = policy_set.layout
+        granting = [layout.placements[i].policy for i in
+                    (*layout.identity, *(() if layout.resource is None else (layout.resource,)))]
+
+        def may_allow(action_lower: str) -> bool:
+            return action_lower in RULES or any(
+                statement.is_allow for policy in granting
+                for statement in candidates(policy, action_lower))
+        return may_allow
+
     def _groups(self, policy_set: PolicySet, service: str,
                 actions: Sequence[CatalogAction]) -> list[list[CatalogAction]]:
         """Actions no statement tells apart, grouped; actions with service rules, KMS
@@ -224,13 +266,12 @@ class MatrixEngine:
         decision reads the action's name beyond the statements)."""
         if not is_groupable(policy_set, service):
             return [[action] for action in actions]
-        if is_uniform_for_service(policy_set, service):
-            masks: list[tuple[int, ...]] = [()] * len(actions)
-        else:
-            per_policy = [self._masks(placement.policy, service, actions)
-                          for placement in policy_set.layout.placements]
-            masks = list(zip(*per_policy, strict=True)) if per_policy else \
-                [()] * len(actions)
+        # Where no statement tells the service's actions apart (what-can's
+        # `is_uniform_for_service`) every mask is 0 and the actions form one group.
+        per_policy = [self._masks(placement.policy, service, actions)
+                      for placement in policy_set.layout.placements]
+        masks: list[tuple[int, ...]] = list(zip(*per_policy, strict=True)) if per_policy \
+            else [()] * len(actions)
         groups: dict[tuple[int, ...], list[CatalogAction]] = {}
         alone: list[list[CatalogAction]] = []
         for action, mask in zip(actions, masks, strict=True):
@@ -265,6 +306,10 @@ class MatrixEngine:
         return reach_of(principal, resource_account, self.organization_accounts)
 
 
+def _always(action_lower: str) -> bool:
+    return True
+
+
 def _by_service(actions: Sequence[CatalogAction]
                 ) -> tuple[tuple[str, tuple[CatalogAction, ...]], ...]:
     found: dict[str, list[CatalogAction]] = {}
@@ -295,7 +340,24 @@ def reach_of(principal: MatrixPrincipal, resource_account: str,
 
 def statements_of(caller: Caller, result: EvaluationResult) -> list[str]:
     """`slot: policy statement` of each Allow that granted (who-can's reading), the KMS
-    grants that applied, and the root user's own-account access (no statement)."""
+    grants that applied, and the root user's own-account access (no statement); named
+    without building the explanation (`matrix.granting`)."""
+    found = [f"{slot}: {name} {sid}" for slot, name, sid in
+             granting_statements(caller, result)]
+    gate = result.verdict.gate
+    if gate is Gate.GRANT:
+        found += [f"kms-grant: {name}" for name in applying_grants(result)]
+    elif gate is Gate.ROOT:
+        found.append(_ROOT_ACCESS)
+    return found
+
+
+_ROOT_ACCESS = "root: the account root user has full access to its own account"
+
+
+def statements_from_explanation(caller: Caller, result: EvaluationResult) -> list[str]:
+    """`statements_of` read off the explanation trace (the reference the tests hold the
+    fast reading to)."""
     found = [f"{slot}: {name} {sid}" for slot, name, sid in
              Grant(caller, result).granting_statements]
     gate = result.verdict.gate
@@ -303,7 +365,7 @@ def statements_of(caller: Caller, result: EvaluationResult) -> list[str]:
         found += [f"kms-grant: {g.name or g.grant_id or g.label}"
                   for g in result.explanation.grants if g.applies]
     elif gate is Gate.ROOT:
-        found.append("root: the account root user has full access to its own account")
+        found.append(_ROOT_ACCESS)
     return found
 
 

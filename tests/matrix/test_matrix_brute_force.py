@@ -14,7 +14,11 @@ from matrix_org_builder import write_org
 
 from policy_engine.analysis.resolve import Resolver
 from policy_engine.analysis.who_can import _under_grant_constraints
-from policy_engine.matrix.compute import REQUEST_CONTEXT, MatrixEngine, statements_of
+from policy_engine.matrix.compute import (
+    REQUEST_CONTEXT,
+    MatrixEngine,
+    statements_from_explanation,
+)
 from policy_engine.matrix.inventory import matrix_principals, matrix_resources
 from policy_engine.matrix.model import PrincipalKind, level_of
 from policy_engine.matrix.run import Collect, MatrixSpec, run_local
@@ -41,7 +45,7 @@ def brute_force(path: Path) -> Cells:
                     actions, statements = found.setdefault(
                         (principal.key, resource.key, level_of(action)), (set(), set()))
                     actions.add(name)
-                    statements.update(statements_of(principal.caller, result))
+                    statements.update(statements_from_explanation(principal.caller, result))
     return {key: (frozenset(a), frozenset(s)) for key, (a, s) in found.items()}
 
 
