@@ -83,6 +83,11 @@ _OBJECT_ACTIONS: Final = MappingProxyType({
 })
 _FULL: Final = (AclPermission.READ, AclPermission.WRITE, AclPermission.READ_ACP,
                 AclPermission.WRITE_ACP)
+# Every action whose S3 decision reads its name beyond the policies' Action elements:
+# those an ACL permission covers and those that can set an ACL (`_write_block`).
+ACTIONS_NAMED_BY_S3_SETTINGS: Final = frozenset(
+    {action for table in (_BUCKET_ACTIONS, _BUCKET_OBJECT_ACTIONS, _OBJECT_ACTIONS)
+     for actions in table.values() for action in actions} | ACL_WRITES)
 
 
 class Grantee(StrEnum):

@@ -22,15 +22,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
-from policy_engine.analysis.what_can import _ACTION_SENSITIVE_SERVICES
 from policy_engine.analysis.who_can import Grant, _under_grant_constraints
 from policy_engine.catalog import CatalogAction
 from policy_engine.engine.compiler import CompiledPolicy, PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, candidates, evaluate
+from policy_engine.engine.grants import EC_OPERATIONS, RETIRE
 from policy_engine.engine.request import PrincipalType, Request
 from policy_engine.engine.result import Gate
-from policy_engine.engine.s3_access import Grantee
+from policy_engine.engine.s3_access import ACTIONS_NAMED_BY_S3_SETTINGS, Grantee
 from policy_engine.engine.service_rules import RULES
+from policy_engine.engine.services import KMS_CROSS_ACCOUNT_ACTIONS, RCP_EXEMPT_ACTIONS
 from policy_engine.matrix.granting import applying_grants, granting_statements
 from policy_engine.matrix.index import EVERYONE, build_index
 from policy_engine.matrix.inventory import matrix_principals, matrix_resources
@@ -261,22 +262,26 @@ class MatrixEngine:
 
     def _groups(self, policy_set: PolicySet, service: str,
                 actions: Sequence[CatalogAction]) -> list[list[CatalogAction]]:
-        """Actions no statement tells apart, grouped; actions with service rules, KMS
-        actions and S3 actions under ACLs or Block Public Access each alone (their
-        decision reads the action's name beyond the statements)."""
-        if not is_groupable(policy_set, service):
-            return [[action] for action in actions]
+        """Actions no statement tells apart, grouped; each alone where the decision reads
+        its name beyond the statements (`read_by_name`)."""
         # Where no statement tells the service's actions apart (what-can's
         # `is_uniform_for_service`) every mask is 0 and the actions form one group.
         per_policy = [self._masks(placement.policy, service, actions)
                       for placement in policy_set.layout.placements]
         masks: list[tuple[int, ...]] = list(zip(*per_policy, strict=True)) if per_policy \
             else [()] * len(actions)
-        groups: dict[tuple[int, ...], list[CatalogAction]] = {}
+        by_name = read_by_name(policy_set, service)
+        is_kms = service == "kms"
+        groups: dict[tuple[object, ...], list[CatalogAction]] = {}
         alone: list[list[CatalogAction]] = []
         for action, mask in zip(actions, masks, strict=True):
-            if action.full_name.lower() in RULES:
+            name = action.full_name.lower()
+            if name in RULES or name in by_name:
                 alone.append([action])
+            elif is_kms:
+                # Which KMS operations work across accounts (the one other place the
+                # decision reads a KMS action's name): a key of its own.
+                groups.setdefault((*mask, name in KMS_CROSS_ACCOUNT_ACTIONS), []).append(action)
             else:
                 groups.setdefault(mask, []).append(action)
         return [*groups.values(), *alone]
@@ -318,12 +323,23 @@ def _by_service(actions: Sequence[CatalogAction]
     return tuple((service, tuple(group)) for service, group in found.items())
 
 
-def is_groupable(policy_set: PolicySet, service: str) -> bool:
-    """Whether the decision reads the action's name only through Action elements (and
-    service rules, kept apart): not for KMS (grants, cross-account operations) nor for
-    S3 under ACLs or Block Public Access (what-can's rule, `is_uniform_for_service`)."""
-    return service not in _ACTION_SENSITIVE_SERVICES and not (
-        policy_set.s3 is not None and service == "s3")
+def read_by_name(policy_set: PolicySet, service: str) -> frozenset[str]:
+    """The service's actions whose decision reads their name beyond the policies' Action
+    elements and the service rules (kept apart): under S3 settings, the actions ACL
+    permissions cover and those that can set an ACL (`s3_access`); for KMS, the grant
+    operations with encryption-context constraints, RetireGrant (its own grant rule, and
+    exempt from RCPs: `scope.rcp_applies`) and every operation a grant of the key lists.
+    Everything else is read by name only through Action elements, so actions every
+    statement matches alike decide alike."""
+    if service == "s3" and policy_set.s3 is not None:
+        return ACTIONS_NAMED_BY_S3_SETTINGS
+    if service == "kms":
+        listed = frozenset().union(*(grant.operations for grant in policy_set.grants))
+        return _KMS_READ_BY_NAME | listed
+    return frozenset()
+
+
+_KMS_READ_BY_NAME = EC_OPERATIONS | RCP_EXEMPT_ACTIONS | {RETIRE}
 
 
 def reach_of(principal: MatrixPrincipal, resource_account: str,
