@@ -159,7 +159,8 @@ def main() -> None:
               f"naive ({saved / max(1, stats.naive_evaluations):.2%} saved): skipping "
               f"{stats.saved_by_skipping:,} ({stats.pairs - stats.pairs_evaluated:,} of "
               f"{stats.pairs:,} pairs never evaluated), grouping actions "
-              f"{stats.saved_by_sharing:,}")
+              f"{stats.saved_by_sharing:,}, actions no Allow statement matches "
+              f"{stats.saved_by_action:,}")
         if args.full != "*":
             everyone = len(MatrixEngine(snapshot).principals)
             scale = everyone / max(1, stats.principals)

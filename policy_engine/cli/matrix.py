@@ -184,4 +184,5 @@ def _stats_line(stats) -> str:
             f"{stats.pairs // max(1, stats.principals)} resources, {stats.pairs_evaluated} "
             f"pairs evaluated; {stats.evaluations} evaluations instead of "
             f"{stats.naive_evaluations} (skipping pairs saved {stats.saved_by_skipping}, "
-            f"one evaluation per group of actions alike saved {stats.saved_by_sharing})")
+            f"one evaluation per group of actions alike saved {stats.saved_by_sharing}, "
+            f"actions no Allow statement matches {stats.saved_by_action})")

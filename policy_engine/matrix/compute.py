@@ -1,13 +1,19 @@
-"""The matrix's cells for one principal, decided by the engine with three shortcuts.
+"""The matrix's cells for one principal, decided by the engine with four shortcuts.
 
 1. Pairs no Allow can reach are skipped (`matrix.index`).
-2. Per (principal, resource, service), when no statement of the policy set tells that
-   service's actions apart and nothing else in the decision reads the action's name,
-   one evaluation answers for every action without a service rule (what-can's rule,
-   `analysis.what_can.is_uniform_for_service`); when some statements do, one evaluation
-   answers for each group of actions that every statement matches alike.
-3. Principals holding the same policies share one compiled policy set, and with it the
+2. Per (principal, resource, service), one evaluation answers for each group of actions
+   that every statement matches alike (all of them where no statement tells the
+   service's actions apart: what-can's rule, `analysis.what_can.is_uniform_for_service`);
+   actions with a service rule, and those whose decision reads their name beyond the
+   statements (`read_by_name`), are evaluated alone.
+3. A group no identity-based or resource-based Allow statement matches by its Action,
+   Resource and Principal elements is implicitly denied without an evaluation
+   (`_may_allow`).
+4. Principals holding the same policies share one compiled policy set, and with it the
    evaluator's memory of which statements apply (`Resolver.policy_set`).
+
+The granting statements of an allowed cell are named from the compiled statements, not
+read off a rendered explanation (`matrix.granting`).
 
 Requests are made over TLS (`aws:SecureTransport` true), as AWS SDKs and the console
 make them; a Deny for plain HTTP (a common bucket policy or RCP) therefore does not
@@ -24,9 +30,10 @@ from dataclasses import dataclass, field, fields
 from policy_engine.analysis.resolve import Caller, Resolver, Target
 from policy_engine.analysis.who_can import Grant, _under_grant_constraints
 from policy_engine.catalog import CatalogAction
-from policy_engine.engine.compiler import CompiledPolicy, PolicySet
+from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, candidates, evaluate
 from policy_engine.engine.grants import EC_OPERATIONS, RETIRE
+from policy_engine.engine.match_principal import principal_via
 from policy_engine.engine.request import PrincipalType, Request
 from policy_engine.engine.result import Gate
 from policy_engine.engine.s3_access import ACTIONS_NAMED_BY_S3_SETTINGS, Grantee
@@ -88,7 +95,7 @@ class Stats:
     evaluations: int = 0  # the engine's evaluations actually made
     saved_by_skipping: int = 0
     saved_by_sharing: int = 0  # one evaluation answering for a service's actions
-    saved_by_action: int = 0  # actions no identity or resource Allow statement names
+    saved_by_action: int = 0  # actions no identity or resource Allow statement matches
     cells: int = 0
 
     def add(self, other: Stats) -> None:
@@ -244,20 +251,43 @@ class MatrixEngine:
         """Whether an Allow could decide the action at all: only an identity-based or a
         resource-based Allow statement grants (besides the root user in its own account,
         S3 ACL grants, KMS grants and service rules, for which the answer is always yes),
-        so where no such statement's Action element matches the action the request is
-        implicitly denied and needs no evaluation
-        (reference_policies_evaluation-logic_policy-eval-denyallow.html)."""
+        so where no such statement matches the request by its Action, Resource and
+        Principal elements (both sides across accounts) it is implicitly denied and needs
+        no evaluation (reference_policies_evaluation-logic_policy-eval-denyallow.html,
+        reference_policies_evaluation-logic-cross-account.html)."""
         if policy_set.s3 is not None or policy_set.grants or target.grants or \
                 base.principal.type is PrincipalType.ROOT:
             return _always
         layout = policy_set.layout
-        granting = [layout.placements[i].policy for i in
-                    (*layout.identity, *(() if layout.resource is None else (layout.resource,)))]
+        identity = [layout.placements[i].policy for i in layout.identity]
+        resource_policy = None if layout.resource is None else \
+            layout.placements[layout.resource].policy
+        principal, resource = base.principal, base.resource
+        iam_caller = principal.is_iam_identity
+        has_boundary = policy_set.permissions_boundary is not None and iam_caller
+        # Across accounts both sides must allow; within one, either side is enough; a
+        # caller that is not an IAM identity has the resource side only (`decide`).
+        both = base.is_cross_account and iam_caller
+
+        def matching(statement: CompiledStatement) -> bool:
+            # An element with policy variables may match once rendered: counted as maybe;
+            # conditions are not read (a maybe too).
+            return statement.is_allow and (
+                statement.resources is None or bool(statement.resources.templates)
+                or statement.resources.covers(resource))
 
         def may_allow(action_lower: str) -> bool:
-            return action_lower in RULES or any(
-                statement.is_allow for policy in granting
-                for statement in candidates(policy, action_lower))
+            if action_lower in RULES:
+                return True
+            from_identity = iam_caller and any(
+                matching(s) for policy in identity for s in candidates(policy, action_lower))
+            if from_identity and not both:
+                return True
+            from_resource = resource_policy is not None and any(
+                matching(s) and (s.principals is None
+                                 or principal_via(s, principal, has_boundary) is not None)
+                for s in candidates(resource_policy, action_lower))
+            return from_resource and (from_identity or not both)
         return may_allow
 
     def _groups(self, policy_set: PolicySet, service: str,
