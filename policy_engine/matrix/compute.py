@@ -129,6 +129,12 @@ class MatrixEngine:
         self.index = build_index(snapshot, self.resources, self._grant_accounts())
         self._mask_memo: dict[tuple[int, int], tuple[CompiledPolicy, object,
                                                      tuple[int, ...]]] = {}
+        self._targets: dict[tuple[str, str], Target] = {}
+        self._group_memo: dict[tuple[object, ...], tuple[
+            list[tuple[int, ...]], Sequence[CatalogAction], frozenset[str],
+            list[list[CatalogAction]]]] = {}
+        self._telling_memo: dict[tuple[int, str], tuple[CompiledPolicy,
+                                                         tuple[CompiledStatement, ...]]] = {}
         # Each resource's actions by service, built once and shared by every resource with
         # the same actions (the masks' memo keys on their identity, so resources of one
         # type share their masks).
@@ -221,7 +227,11 @@ class MatrixEngine:
                 ) -> list[tuple[CatalogAction, EvaluationResult]]:
         resolver = self.resolver
         first = actions[0].full_name
-        target = resolver.target(first, resource.key, resource.account)
+        # The target depends on the resource and, for STS on a role, on the service only.
+        target = self._targets.get((resource.key, service))
+        if target is None:
+            target = self._targets[(resource.key, service)] = resolver.target(
+                first, resource.key, resource.account)
         base = resolver.request(caller, first, target, REQUEST_CONTEXT)
         policy_set = resolver.policy_set(caller, target)
         groups = self._groups(policy_set, service, actions)
@@ -298,9 +308,26 @@ class MatrixEngine:
         # `is_uniform_for_service`) every mask is 0 and the actions form one group.
         per_policy = [self._masks(placement.policy, service, actions)
                       for placement in policy_set.layout.placements]
+        by_name = read_by_name(policy_set, service)
+        # The grouping is a function of the masks, the actions and the names read: sets
+        # whose policies mask the actions alike share it (the masks are compared by
+        # value, the actions are kept in the memo, so their id stays theirs).
+        key = (*map(id, per_policy), id(actions), by_name)
+        found = self._group_memo.get(key)
+        if found is not None and found[0] == per_policy and found[1] is actions:
+            return found[3]
+        groups_made = self._make_groups(per_policy, service, actions, by_name)
+        if len(self._group_memo) > 100_000:
+            self._group_memo.clear()
+        self._group_memo[key] = (per_policy, actions, by_name, groups_made)
+        return groups_made
+
+    @staticmethod
+    def _make_groups(per_policy: list[tuple[int, ...]], service: str,
+                     actions: Sequence[CatalogAction], by_name: frozenset[str]
+                     ) -> list[list[CatalogAction]]:
         masks: list[tuple[int, ...]] = list(zip(*per_policy, strict=True)) if per_policy \
             else [()] * len(actions)
-        by_name = read_by_name(policy_set, service)
         is_kms = service == "kms"
         groups: dict[tuple[object, ...], list[CatalogAction]] = {}
         alone: list[list[CatalogAction]] = []
@@ -316,6 +343,21 @@ class MatrixEngine:
                 groups.setdefault(mask, []).append(action)
         return [*groups.values(), *alone]
 
+    def _telling(self, policy: CompiledPolicy, service: str
+                 ) -> tuple[CompiledStatement, ...]:
+        """The policy's statements that tell the service's actions apart; once per policy
+        and service."""
+        key = (id(policy), service)
+        found = self._telling_memo.get(key)
+        if found is not None and found[0] is policy:
+            return found[1]
+        telling = tuple(s for s in policy.statements
+                        if s.actions.uniform_for_service(service) is None)
+        if len(self._telling_memo) > 200_000:
+            self._telling_memo.clear()
+        self._telling_memo[key] = (policy, telling)
+        return telling
+
     def _masks(self, policy: CompiledPolicy, service: str,
                actions: Sequence[CatalogAction]) -> tuple[int, ...]:
         """Per action, which of the policy's statements that tell the service's actions
@@ -324,10 +366,10 @@ class MatrixEngine:
         found = self._mask_memo.get(key)
         if found is not None and found[0] is policy and found[1] is actions:
             return found[2]
-        telling = [s for s in policy.statements if s.actions.uniform_for_service(service) is None]
+        telling = self._telling(policy, service)
         masks = tuple(sum(1 << bit for bit, s in enumerate(telling)
                           if s.actions.matches(action.full_name.lower()))
-                      for action in actions)
+                      for action in actions) if telling else (0,) * len(actions)
         if len(self._mask_memo) > 200_000:
             self._mask_memo.clear()
         self._mask_memo[key] = (policy, actions, masks)
