@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "matrix"))
 from matrix_org_builder import write_org
 
 from policy_engine.matrix.compute import MatrixEngine, MatrixOptions, Stats
-from policy_engine.matrix.run import MatrixSpec, run_local
+from policy_engine.matrix.run import MatrixSpec, engine_for, run_local
 from policy_engine.matrix.writers import JsonlWriter
 from policy_engine.snapshot import load_snapshot
 
@@ -137,14 +137,21 @@ def main() -> None:
         spec = MatrixSpec((str(path),), MatrixOptions(principal=None if args.full == "*"
                                                       else args.full))
 
+        # The engine (principals, resources, index: the same whatever the sample) is built
+        # once per run and inherited by the workers; timed apart so that a sample's
+        # extrapolation scales only the per-principal work.
+        _, build_wall, build_cpu = timed(lambda: engine_for(spec, snapshot))
+
         def full() -> Stats:
             with output.open("w", encoding="utf-8") as stream:
                 writer = JsonlWriter(stream, {"sources": [str(path)]})
                 return run_local(spec, writer, jobs=2, snapshot=snapshot)
 
         stats, wall, cpu = timed(full)
+        wall, work_cpu, cpu = wall + build_wall, cpu, cpu + build_cpu
         own, child = peak_rss()
-        print("\n(a) full matrix, 2 local workers (engine build included)")
+        print("\n(a) full matrix, 2 local workers (engine build included: "
+              f"{build_wall:.1f} s wall, {build_cpu:.1f} CPU s)")
         verdict = ("met" if wall < FULL_TARGET else "missed") if args.full == "*" else \
             "a sample: the target is for the whole organization, see below"
         print(f"  wall {wall:.1f} s (target < {FULL_TARGET:.0f} s: {verdict}); CPU "
@@ -164,11 +171,14 @@ def main() -> None:
         if args.full != "*":
             everyone = len(MatrixEngine(snapshot).principals)
             scale = everyone / max(1, stats.principals)
+            # The build once (one process), the cells' work scaled and shared by 2 cores.
+            whole = build_cpu + work_cpu * scale
+            on_two = build_cpu + work_cpu * scale / 2
             print(f"  a sample of {stats.principals:,} of {everyone:,} principals "
                   f"(`{args.full}`): the whole organization at this CPU cost per principal "
-                  f"would take {cpu * scale:,.0f} CPU s, {cpu * scale / 2:,.0f} s on 2 "
-                  f"free cores (extrapolated, not measured; target < {FULL_TARGET:.0f} s: "
-                  f"{'met' if cpu * scale / 2 < FULL_TARGET else 'missed'})")
+                  f"would take {whole:,.0f} CPU s, {on_two:,.0f} s on 2 free cores (the "
+                  f"engine build once, the work scaled; extrapolated, not measured; target "
+                  f"< {FULL_TARGET:.0f} s: {'met' if on_two < FULL_TARGET else 'missed'})")
         print(f"  peak memory: this process {own / 2**20:,.0f} MiB, largest worker "
               f"{child / 2**20:,.0f} MiB (target < 2,048: "
               f"{'met' if max(own, child) < MEMORY_TARGET else 'missed'})")
