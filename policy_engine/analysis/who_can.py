@@ -64,14 +64,14 @@ def who_can(resolver: Resolver, action: str, resource: str,
     for caller in candidate_callers(resolver, target):
         result = resolver.evaluate(caller, action, target)
         if not result.allowed and target.grants:
-            result = _under_grant_constraints(resolver, caller, action, target) or result
+            result = decide_under_grant_constraints(resolver, caller, action, target) or result
         if result.allowed:
             grants.append(Grant(caller, result))
     return grants
 
 
-def _under_grant_constraints(resolver: Resolver, caller: Caller, action: str,
-                             target: Target) -> EvaluationResult | None:
+def decide_under_grant_constraints(resolver: Resolver, caller: Caller, action: str,
+                                   target: Target) -> EvaluationResult | None:
     """A KMS grant with an encryption-context constraint allows only requests whose
     context meets it (kms/latest/developerguide/create-grant-overview.html): the answer
     for a request that carries the constraint's pairs, saying so."""
@@ -110,13 +110,13 @@ def candidate_callers(resolver: Resolver, target: Target) -> Iterator[Caller]:
                 elif entry.startswith("arn:") and "*" not in entry and "?" not in entry:
                     named_arns.add(entry)
             if "*" in entries:
-                found_accounts, found_arns = _condition_principals(statement.condition)
+                found_accounts, found_arns = condition_principals(statement.condition)
                 accounts.update(found_accounts)
                 named_arns.update(found_arns)
             if not isinstance(principal, str):
                 named_services.update(s for s in principal.service or ()
                                       if is_service_principal(s))
-    accounts.update(_acl_accounts(target))
+    accounts.update(acl_accounts(target))
     for grant in target.grants:  # a KMS key's grantees and retiring principals
         for entry in (grant.grant.grantee, grant.grant.RetiringPrincipal,
                       grant.grant.RetiringServicePrincipal):
@@ -162,15 +162,15 @@ def _acl_grantees(target: Target) -> set[Grantee]:
     return {g.grantee for g in (*target.s3.bucket_grants, *target.s3.object_grants)}
 
 
-def _acl_accounts(target: Target) -> set[str]:
+def acl_accounts(target: Target) -> set[str]:
     if target.s3 is None:
         return set()
     return {g.account for g in (*target.s3.bucket_grants, *target.s3.object_grants)
             if g.grantee is Grantee.ACCOUNT and g.account}
 
 
-def _condition_principals(condition: Mapping[str, Mapping[str, tuple[object, ...]]] | None
-                          ) -> tuple[set[str], set[str]]:
+def condition_principals(condition: Mapping[str, Mapping[str, tuple[object, ...]]] | None
+                         ) -> tuple[set[str], set[str]]:
     """Accounts and principal ARNs a `Principal: "*"` statement's conditions name
     (`aws:PrincipalAccount`, `kms:CallerAccount`, `aws:PrincipalArn` values without
     wildcards)."""

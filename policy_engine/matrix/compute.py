@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 
 from policy_engine.analysis.resolve import Caller, Resolver, Target
-from policy_engine.analysis.who_can import Grant, _under_grant_constraints
+from policy_engine.analysis.who_can import Grant, decide_under_grant_constraints
 from policy_engine.catalog import CatalogAction
 from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, candidates, evaluate
@@ -377,7 +377,7 @@ class MatrixEngine:
 
     def _under_grants(self, caller: Caller, action: str, target: Target
                       ) -> EvaluationResult | None:
-        return _under_grant_constraints(self.resolver, caller, action, target)
+        return decide_under_grant_constraints(self.resolver, caller, action, target)
 
     def reach(self, principal: MatrixPrincipal, resource_account: str) -> Reach:
         return reach_of(principal, resource_account, self.organization_accounts)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from policy_engine.analysis.grant_sets import principal_entries
 from policy_engine.analysis.resolve import Resolver
-from policy_engine.analysis.who_can import _acl_accounts, _condition_principals
+from policy_engine.analysis.who_can import acl_accounts, condition_principals
 from policy_engine.arn import arn_account, is_account_id, is_service_principal
 from policy_engine.catalog import actions_for_resource, actions_of
 from policy_engine.errors import PolicyEngineError
@@ -124,7 +124,7 @@ def _named_elsewhere(resolver: Resolver) -> tuple[set[str], set[str], set[str]]:
                 continue
             entries = principal_entries(spec)
             if "*" in entries:
-                more_accounts, more_arns = _condition_principals(statement.condition)
+                more_accounts, more_arns = condition_principals(statement.condition)
                 accounts.update(more_accounts)
                 arns.update(more_arns)
             for entry in entries:
@@ -139,7 +139,7 @@ def _named_elsewhere(resolver: Resolver) -> tuple[set[str], set[str], set[str]]:
     for resource in resolver.snapshot.resources.values():
         if resource.type is ResourceType.S3_BUCKET:
             target = resolver.target("s3:ListBucket", resource.arn)
-            accounts.update(_acl_accounts(target))
+            accounts.update(acl_accounts(target))
         for grant in resource.grants:
             for entry in (grant.GranteePrincipal, grant.RetiringPrincipal):
                 if entry is None or is_service_principal(entry):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from policy_engine.analysis.assume_paths import assume_paths
-from policy_engine.analysis.who_can import _under_grant_constraints
+from policy_engine.analysis.who_can import decide_under_grant_constraints
 from policy_engine.matrix.compute import REQUEST_CONTEXT, MatrixEngine
 from policy_engine.matrix.model import Cell, MatrixPrincipal
 from policy_engine.report.graph import Edge
@@ -41,7 +41,7 @@ def _explanations(engine: MatrixEngine, principal: MatrixPrincipal, cell: Cell,
         target = resolver.target(action, cell.resource, cell.resource_account)
         result = resolver.evaluate(principal.caller, action, target, REQUEST_CONTEXT)
         if not result.allowed and target.grants:
-            result = _under_grant_constraints(resolver, principal.caller, action,
+            result = decide_under_grant_constraints(resolver, principal.caller, action,
                                               target) or result
         found.append({"action": action, "tree": explanation_tree(result)})
     return found

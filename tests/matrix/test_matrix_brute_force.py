@@ -13,7 +13,7 @@ import pytest
 from matrix_org_builder import write_org
 
 from policy_engine.analysis.resolve import Resolver
-from policy_engine.analysis.who_can import _under_grant_constraints
+from policy_engine.analysis.who_can import decide_under_grant_constraints
 from policy_engine.matrix.compute import (
     REQUEST_CONTEXT,
     MatrixEngine,
@@ -39,7 +39,7 @@ def brute_force(path: Path) -> Cells:
                 target = resolver.target(name, resource.key, resource.account)
                 result = resolver.evaluate(principal.caller, name, target, REQUEST_CONTEXT)
                 if not result.allowed and target.grants:
-                    result = _under_grant_constraints(resolver, principal.caller, name,
+                    result = decide_under_grant_constraints(resolver, principal.caller, name,
                                                       target) or result
                 if result.allowed:
                     actions, statements = found.setdefault(
