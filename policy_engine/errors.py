@@ -180,3 +180,10 @@ class CaseError(PolicyEngineError):
 
 class InputReadError(PolicyEngineError):
     """A file could not be read at all."""
+
+
+def missing_extra(package: str, extra: str, *, option: str) -> InputReadError:
+    """The one-line error for an option whose optional dependency is not installed."""
+    return InputReadError(Problem(
+        ProblemCode.USAGE, f"needs {package}, which is not installed: "
+        f"pip install 'policy-engine[{extra}]'", source=option))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from policy_engine.errors import InputReadError, Problem, ProblemCode
+from policy_engine.errors import InputReadError, Problem, ProblemCode, missing_extra
 from policy_engine.matrix.compute import Stats
 from policy_engine.matrix.run import MatrixSpec, Sink, chunks, compute_chunk, engine_for, in_order
 
@@ -35,9 +35,7 @@ def _distributed() -> Any:
     try:
         import distributed
     except ImportError:
-        raise InputReadError(Problem(
-            ProblemCode.USAGE, "--dask needs Dask's distributed scheduler: pip install "
-            "'policy-engine[dask]'", source="--dask")) from None
+        raise missing_extra("Dask's distributed scheduler", "dask", option="--dask") from None
     return distributed
 
 

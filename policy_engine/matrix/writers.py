@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from policy_engine.errors import InputReadError, Problem, ProblemCode
+from policy_engine.errors import InputReadError, Problem, ProblemCode, missing_extra
 from policy_engine.matrix.model import LIST_FIELDS, ROW_FIELDS, Cell
 
 FORMAT = "policy-engine-matrix/1"
@@ -69,9 +69,7 @@ def require_pyarrow() -> Any:
         import pyarrow
         import pyarrow.parquet
     except ImportError:
-        raise InputReadError(Problem(
-            ProblemCode.USAGE, "--format parquet needs pyarrow: pip install pyarrow "
-            "(or install policy-engine[parquet])", source="--format")) from None
+        raise missing_extra("pyarrow", "parquet", option="--format parquet") from None
     return pyarrow
 
 

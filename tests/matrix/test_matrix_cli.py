@@ -59,3 +59,23 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], expected: str, capsys
     code, out, err = run([*base, *args], capsys)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and expected in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("blocked", "args", "expected"), [
+    ("pyarrow", ["--format", "parquet", "-o", "m.parquet"],
+     "--format parquet: needs pyarrow, which is not installed: "
+     "pip install 'policy-engine[parquet]'"),
+    ("distributed", ["--dask", "local"],
+     "--dask: needs Dask's distributed scheduler, which is not installed: "
+     "pip install 'policy-engine[dask]'"),
+])
+def test_a_missing_optional_dependency_is_one_line_naming_its_extra(
+        blocked: str, args: list[str], expected: str, tmp_path: Path, capsys,
+        monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(__import__("sys").modules, blocked, None)  # import raises
+    code, _, err = run(["matrix", "--env", str(ORG), *args], capsys)
+    assert code == 2
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
+        f"error: {expected}"], err
+    assert "Traceback" not in err
