@@ -102,7 +102,9 @@ def compile_grant(grant: KmsGrant) -> CompiledGrant:
 
 
 def _pairs(mapping: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((key.lower(), value) for key, value in mapping.items()))
+    # Constraint keys are case-insensitive, so `project` and `Project` name one key: the
+    # same pair twice is one pair; two values for one key can never both hold.
+    return tuple(sorted({(key.lower(), value) for key, value in mapping.items()}))
 
 
 def _principals(names: list[str]) -> CompiledPrincipals:
@@ -179,8 +181,8 @@ def constraints_hold(grant: CompiledGrant, request: Request) -> tuple[bool, str]
             shown = "absent" if found is None else ", ".join(f"`{v}`" for v in found.values)
             return False, (f"the grant's constraint needs encryption context `{key}` = "
                            f"`{value}`; the request has {shown}")
-    if grant.equals is not None and len(context) != len(wanted):
-        extra = sorted(set(context) - {key for key, _ in wanted})
+    extra = sorted(set(context) - {key for key, _ in wanted})
+    if grant.equals is not None and extra:
         return False, ("EncryptionContextEquals needs exactly the constraint's encryption "
                        f"context; the request also has `{extra[0]}`")
     kind = "EncryptionContextEquals" if grant.equals is not None else \
