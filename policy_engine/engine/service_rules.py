@@ -243,6 +243,11 @@ def _by_action() -> dict[str, tuple[ServiceRule, ...]]:
 
 RULES: dict[str, tuple[ServiceRule, ...]] = _by_action()
 ALL_RULES: tuple[ServiceRule, ...] = tuple(dict.fromkeys(rule for _, rule in _TABLE))
+# Actions with a rule that can allow what no Allow statement does (REFUSE only ever takes
+# access away): an analysis that skips requests no Allow statement matches keeps these.
+RULES_THAT_CAN_ALLOW: frozenset[str] = frozenset(
+    action for action, rules in RULES.items()
+    if any(rule.outcome is not Outcome.REFUSE for rule in rules))
 
 
 def rule_for(request: Request, rules: tuple[ServiceRule, ...]) -> ServiceRule | None:

@@ -37,8 +37,9 @@ from policy_engine.engine.match_principal import principal_via
 from policy_engine.engine.request import PrincipalType, Request
 from policy_engine.engine.result import Gate
 from policy_engine.engine.s3_access import ACTIONS_NAMED_BY_S3_SETTINGS, Grantee
-from policy_engine.engine.service_rules import RULES
+from policy_engine.engine.service_rules import RULES, RULES_THAT_CAN_ALLOW
 from policy_engine.engine.services import KMS_CROSS_ACCOUNT_ACTIONS, RCP_EXEMPT_ACTIONS
+from policy_engine.engine.slots import Slot
 from policy_engine.matrix.granting import applying_grants, granting_statements
 from policy_engine.matrix.index import EVERYONE, build_index
 from policy_engine.matrix.inventory import matrix_principals, matrix_resources
@@ -246,8 +247,9 @@ class MatrixEngine:
             result = evaluate(base.with_action(group[0].full_name), policy_set)
             stats.evaluations += 1
             stats.saved_by_sharing += len(group) - 1
-            if not result.allowed and target.grants:
-                # (never shared: KMS sets groups of one) a grant's context constraint
+            if not result.allowed and target.grants and \
+                    any(group[0].full_name.lower() in g.operations for g in target.grants):
+                # a grant's context constraint (the operations grants list are alone)
                 result = self._under_grants(caller, group[0].full_name, target) or result
             if result.allowed:
                 allowed.extend((action, result) for action in group)
@@ -260,14 +262,28 @@ class MatrixEngine:
                    ) -> Callable[[str], bool]:
         """Whether an Allow could decide the action at all: only an identity-based or a
         resource-based Allow statement grants (besides the root user in its own account,
-        S3 ACL grants, KMS grants and service rules, for which the answer is always yes),
-        so where no such statement matches the request by its Action, Resource and
-        Principal elements (both sides across accounts) it is implicitly denied and needs
-        no evaluation (reference_policies_evaluation-logic_policy-eval-denyallow.html,
-        reference_policies_evaluation-logic-cross-account.html)."""
-        if policy_set.s3 is not None or policy_set.grants or target.grants or \
-                base.principal.type is PrincipalType.ROOT:
+        S3 ACL grants, KMS grants and the service rules that can allow, for which the
+        answer is always yes), so where no such statement matches the request by its
+        Action, Resource and Principal elements (both sides across accounts; the key or
+        trust policy always, as it must name the caller or its account) it is implicitly
+        denied and needs no evaluation
+        (reference_policies_evaluation-logic_policy-eval-denyallow.html,
+        reference_policies_evaluation-logic-cross-account.html,
+        kms/latest/developerguide/key-policy-overview.html,
+        id_roles_terms-and-concepts.html: a role's trust policy). A rule that refuses only
+        ever takes access away, so it cannot turn such a request into an Allow; S3
+        settings allow only the actions an ACL permission covers (`s3_access.grants_for`)
+        and KMS grants only the operations they list and RetireGrant
+        (`grants.check_grant`)."""
+        if base.principal.type is PrincipalType.ROOT:
             return _always
+        # Actions an ACL grant or a KMS grant could allow whatever the statements say.
+        granted = frozenset().union(*(g.operations for g in (*policy_set.grants,
+                                                             *target.grants)))
+        if granted:
+            granted |= {RETIRE}
+        if policy_set.s3 is not None:
+            granted |= ACTIONS_NAMED_BY_S3_SETTINGS
         layout = policy_set.layout
         identity = [layout.placements[i].policy for i in layout.identity]
         resource_policy = None if layout.resource is None else \
@@ -278,6 +294,9 @@ class MatrixEngine:
         # Across accounts both sides must allow; within one, either side is enough; a
         # caller that is not an IAM identity has the resource side only (`decide`).
         both = base.is_cross_account and iam_caller
+        # A key or trust policy must allow (name the caller or delegate to its account)
+        # whatever the identity side says (`decide._allow_paths`).
+        must_name = base.resource_slot in (Slot.KEY, Slot.TRUST)
 
         def matching(statement: CompiledStatement) -> bool:
             # An element with policy variables may match once rendered: counted as maybe;
@@ -287,11 +306,11 @@ class MatrixEngine:
                 or statement.resources.covers(resource))
 
         def may_allow(action_lower: str) -> bool:
-            if action_lower in RULES:
+            if action_lower in RULES_THAT_CAN_ALLOW or action_lower in granted:
                 return True
             from_identity = iam_caller and any(
                 matching(s) for policy in identity for s in candidates(policy, action_lower))
-            if from_identity and not both:
+            if from_identity and not both and not must_name:
                 return True
             from_resource = resource_policy is not None and any(
                 matching(s) and (s.principals is None
@@ -398,20 +417,23 @@ def _by_service(actions: Sequence[CatalogAction]
 def read_by_name(policy_set: PolicySet, service: str) -> frozenset[str]:
     """The service's actions whose decision reads their name beyond the policies' Action
     elements and the service rules (kept apart): under S3 settings, the actions ACL
-    permissions cover and those that can set an ACL (`s3_access`); for KMS, the grant
-    operations with encryption-context constraints, RetireGrant (its own grant rule, and
-    exempt from RCPs: `scope.rcp_applies`) and every operation a grant of the key lists.
+    permissions cover and those that can set an ACL (`s3_access`); for KMS, RetireGrant
+    (its own grant rule, and exempt from RCPs: `scope.rcp_applies`) and, on a key with
+    grants, the operations a grant's encryption-context constraint reads and every
+    operation a grant of the key lists (`engine.grants.check_grant`).
     Everything else is read by name only through Action elements, so actions every
     statement matches alike decide alike."""
     if service == "s3" and policy_set.s3 is not None:
         return ACTIONS_NAMED_BY_S3_SETTINGS
     if service == "kms":
+        if not policy_set.grants:  # only a grant reads the encryption-context operations
+            return _KMS_READ_BY_NAME
         listed = frozenset().union(*(grant.operations for grant in policy_set.grants))
-        return _KMS_READ_BY_NAME | listed
+        return _KMS_READ_BY_NAME | EC_OPERATIONS | listed
     return frozenset()
 
 
-_KMS_READ_BY_NAME = EC_OPERATIONS | RCP_EXEMPT_ACTIONS | {RETIRE}
+_KMS_READ_BY_NAME = RCP_EXEMPT_ACTIONS | frozenset({RETIRE})
 
 
 def reach_of(principal: MatrixPrincipal, resource_account: str,
