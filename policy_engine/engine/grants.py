@@ -147,6 +147,23 @@ def check_grant(grant: CompiledGrant, request: Request) -> GrantCheck:
     return GrantCheck(grant, held, why, via, held)
 
 
+def operations_naming(grants: tuple[CompiledGrant, ...], request: Request) -> frozenset[str]:
+    """The operations (lower-cased) a grant could allow the request's caller, whatever
+    the key policy says: those listed by a grant whose grantee names the caller, and
+    RetireGrant where a grant names it as its retiring principal or it is of the grant's
+    account (`check_grant`, `_retire`); grants allow nothing else."""
+    caller = request.principal
+    found: set[str] = set()
+    for grant in grants:
+        if _via(grant.grantee, caller) is not None:
+            found |= grant.operations
+        issuing = grant.issuing_account or request.resource_account
+        if (grant.retiring is not None and _via(grant.retiring, caller) is not None) or (
+                issuing is not None and caller.account == issuing):
+            found.add(RETIRE)
+    return frozenset(found)
+
+
 def _retire(grant: CompiledGrant, request: Request) -> GrantCheck:
     caller = request.principal
     if grant.retiring is not None:

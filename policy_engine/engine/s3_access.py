@@ -180,6 +180,24 @@ def _actions(table: MappingProxyType[AclPermission, tuple[str, ...]],
     return table.get(permission, ())
 
 
+def acl_actions_naming(access: S3Access, request: Request) -> frozenset[str]:
+    """The actions (lower-cased) that an ACL grant naming the request's caller covers on
+    the request's resource, grants S3 ignores included: the only actions the bucket's S3
+    settings can allow where no policy statement does (`s3_verdict`: everything else they
+    do only takes access away)."""
+    kind = resource_kind(request)
+    if kind is None:
+        return frozenset()
+    caller, account = request.principal, request.resource_account
+    table = _BUCKET_ACTIONS if kind == "bucket" else _BUCKET_OBJECT_ACTIONS
+    found = {action for grant in access.bucket_grants if grant.via(caller, account)
+             for action in _actions(table, grant.permission)}
+    if kind == "object":
+        found.update(action for grant in access.object_grants if grant.via(caller, account)
+                     for action in _actions(_OBJECT_ACTIONS, grant.permission))
+    return frozenset(found)
+
+
 def resource_kind(request: Request) -> str | None:
     """`bucket` or `object` for an S3 bucket or object ARN, else None (access points and
     other resources are not what bucket settings govern)."""

@@ -6,9 +6,9 @@
    service's actions apart: what-can's rule, `analysis.what_can.is_uniform_for_service`);
    actions with a service rule, and those whose decision reads their name beyond the
    statements (`read_by_name`), are evaluated alone.
-3. A group no identity-based or resource-based Allow statement matches by its Action,
-   Resource and Principal elements is implicitly denied without an evaluation
-   (`_may_allow`).
+3. A group no Allow statement, ACL grant or KMS grant can open to the principal (matched
+   by Action, Resource and Principal, on the sides the decision needs) is implicitly
+   denied without an evaluation (`_may_allow`).
 4. Principals holding the same policies share one compiled policy set, and with it the
    evaluator's memory of which statements apply (`Resolver.policy_set`).
 
@@ -32,11 +32,15 @@ from policy_engine.analysis.who_can import Grant, decide_under_grant_constraints
 from policy_engine.catalog import CatalogAction
 from policy_engine.engine.compiler import CompiledPolicy, CompiledStatement, PolicySet
 from policy_engine.engine.evaluate import EvaluationResult, candidates, evaluate
-from policy_engine.engine.grants import EC_OPERATIONS, RETIRE
-from policy_engine.engine.match_principal import principal_via
+from policy_engine.engine.grants import EC_OPERATIONS, RETIRE, operations_naming
+from policy_engine.engine.match_principal import PrincipalVia, principal_via
 from policy_engine.engine.request import PrincipalType, Request
 from policy_engine.engine.result import Gate
-from policy_engine.engine.s3_access import ACTIONS_NAMED_BY_S3_SETTINGS, Grantee
+from policy_engine.engine.s3_access import (
+    ACTIONS_NAMED_BY_S3_SETTINGS,
+    Grantee,
+    acl_actions_naming,
+)
 from policy_engine.engine.service_rules import RULES, RULES_THAT_CAN_ALLOW
 from policy_engine.engine.services import KMS_CROSS_ACCOUNT_ACTIONS, RCP_EXEMPT_ACTIONS
 from policy_engine.engine.slots import Slot
@@ -128,17 +132,17 @@ class MatrixEngine:
                            tuple(a for a in r.actions if level_of(a) in options.levels))
             for r in every if options.wants_resource(r)]
         self.index = build_index(snapshot, self.resources, self._grant_accounts())
-        self._mask_memo: dict[tuple[int, int], tuple[CompiledPolicy, object,
-                                                     tuple[int, ...]]] = {}
+        self._split_memo: dict[tuple[int, int], tuple[CompiledPolicy,
+                                                      tuple[int, ...] | None]] = {}
+        self._interned: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._targets: dict[tuple[str, str], Target] = {}
-        self._group_memo: dict[tuple[object, ...], tuple[
-            list[tuple[int, ...]], Sequence[CatalogAction], frozenset[str],
-            list[list[CatalogAction]]]] = {}
+        # Keyed by the ids of the actions (kept by `_by_service`) and of interned splits.
+        self._group_memo: dict[tuple[object, ...], list[list[CatalogAction]]] = {}
         self._telling_memo: dict[tuple[int, str], tuple[CompiledPolicy,
                                                          tuple[CompiledStatement, ...]]] = {}
         # Each resource's actions by service, built once and shared by every resource with
-        # the same actions (the masks' memo keys on their identity, so resources of one
-        # type share their masks).
+        # the same actions (the splits' memo keys on their identity, so resources of one
+        # type share their splits).
         shared: dict[tuple[str, ...], tuple[tuple[str, tuple[CatalogAction, ...]], ...]] = {}
         self._by_service = [
             shared.setdefault(tuple(a.full_name for a in r.actions), _by_service(r.actions))
@@ -260,30 +264,29 @@ class MatrixEngine:
     @staticmethod
     def _may_allow(policy_set: PolicySet, base: Request, target: Target
                    ) -> Callable[[str], bool]:
-        """Whether an Allow could decide the action at all: only an identity-based or a
-        resource-based Allow statement grants (besides the root user in its own account,
-        S3 ACL grants, KMS grants and the service rules that can allow, for which the
-        answer is always yes), so where no such statement matches the request by its
-        Action, Resource and Principal elements (both sides across accounts; the key or
-        trust policy always, as it must name the caller or its account) it is implicitly
-        denied and needs no evaluation
+        """Whether an Allow could decide the action at all. Only an Allow statement grants,
+        besides the root user in its own account, the service rules that can allow, and
+        the S3 ACL grants and KMS grants that name the caller (for the actions an ACL
+        permission covers, `s3_access.acl_actions_naming`; the operations a grant lists
+        and RetireGrant, `grants.operations_naming`), for which the answer is yes. Else
+        the request is implicitly denied, with no evaluation, unless statements matching
+        it by Action, Resource and Principal allow on the sides the decision needs
+        (`decide._allow_paths`): across accounts both; within one the identity side, or a
+        resource statement naming the caller directly, or one naming its account together
+        with the identity side; a key or trust policy must allow in every case; a caller
+        that is not an IAM identity has the resource side only
         (reference_policies_evaluation-logic_policy-eval-denyallow.html,
         reference_policies_evaluation-logic-cross-account.html,
-        kms/latest/developerguide/key-policy-overview.html,
-        id_roles_terms-and-concepts.html: a role's trust policy). A rule that refuses only
-        ever takes access away, so it cannot turn such a request into an Allow; S3
-        settings allow only the actions an ACL permission covers (`s3_access.grants_for`)
-        and KMS grants only the operations they list and RetireGrant
-        (`grants.check_grant`)."""
+        kms/latest/developerguide/key-policy-overview.html, id_roles_terms-and-concepts.html).
+        Conditions, Deny statements, boundaries and refusing rules only ever take access
+        away, so they are not read: a yes is a maybe, a no is exact."""
         if base.principal.type is PrincipalType.ROOT:
             return _always
-        # Actions an ACL grant or a KMS grant could allow whatever the statements say.
-        granted = frozenset().union(*(g.operations for g in (*policy_set.grants,
-                                                             *target.grants)))
-        if granted:
-            granted |= {RETIRE}
+        # Actions an ACL grant or a KMS grant naming the caller could allow whatever the
+        # statements say.
+        granted = operations_naming((*policy_set.grants, *target.grants), base)
         if policy_set.s3 is not None:
-            granted |= ACTIONS_NAMED_BY_S3_SETTINGS
+            granted |= acl_actions_naming(policy_set.s3, base)
         layout = policy_set.layout
         identity = [layout.placements[i].policy for i in layout.identity]
         resource_policy = None if layout.resource is None else \
@@ -312,54 +315,68 @@ class MatrixEngine:
                 matching(s) for policy in identity for s in candidates(policy, action_lower))
             if from_identity and not both and not must_name:
                 return True
-            from_resource = resource_policy is not None and any(
-                matching(s) and (s.principals is None
-                                 or principal_via(s, principal, has_boundary) is not None)
-                for s in candidates(resource_policy, action_lower))
-            return from_resource and (from_identity or not both)
+            # How the resource side names the caller: directly (it may grant alone within
+            # the account) or only through its account (the identity side must allow too,
+            # `decide._same_account_direct_grant`).
+            direct = by_account = False
+            for statement in candidates(resource_policy, action_lower) \
+                    if resource_policy is not None else ():
+                if not matching(statement):
+                    continue
+                via = None if statement.principals is None else \
+                    principal_via(statement, principal, has_boundary)
+                if via is PrincipalVia.ACCOUNT:
+                    by_account = True
+                elif via is not None or statement.principals is None:
+                    direct = True
+                    break
+            if not iam_caller:
+                return direct or by_account
+            if both:
+                return (direct or by_account) and from_identity
+            return direct or (by_account and from_identity)
         return may_allow
 
     def _groups(self, policy_set: PolicySet, service: str,
                 actions: Sequence[CatalogAction]) -> list[list[CatalogAction]]:
         """Actions no statement tells apart, grouped; each alone where the decision reads
         its name beyond the statements (`read_by_name`)."""
-        # Where no statement tells the service's actions apart (what-can's
-        # `is_uniform_for_service`) every mask is 0 and the actions form one group.
-        per_policy = [self._masks(placement.policy, service, actions)
-                      for placement in policy_set.layout.placements]
+        # Only the policies whose statements split the actions shape the groups (`_split`
+        # is None for the others: where no statement tells the service's actions apart,
+        # what-can's `is_uniform_for_service`, the actions form one group). A grouping is
+        # a function of the splits, the actions and the names read, and equal splits are
+        # one object, so it is memoised by their identities.
+        splits = [split for placement in policy_set.layout.placements
+                  if (split := self._split(placement.policy, service, actions)) is not None]
         by_name = read_by_name(policy_set, service)
-        # The grouping is a function of the masks, the actions and the names read: sets
-        # whose policies mask the actions alike share it (the masks are compared by
-        # value, the actions are kept in the memo, so their id stays theirs).
-        key = (*map(id, per_policy), id(actions), by_name)
+        key = (id(actions), by_name, *dict.fromkeys(map(id, splits)))
         found = self._group_memo.get(key)
-        if found is not None and found[0] == per_policy and found[1] is actions:
-            return found[3]
-        groups_made = self._make_groups(per_policy, service, actions, by_name)
-        if len(self._group_memo) > 100_000:
-            self._group_memo.clear()
-        self._group_memo[key] = (per_policy, actions, by_name, groups_made)
+        if found is not None:
+            return found
+        groups_made = self._group_memo[key] = self._make_groups(splits, service, actions,
+                                                                by_name)
         return groups_made
 
     @staticmethod
-    def _make_groups(per_policy: list[tuple[int, ...]], service: str,
+    def _make_groups(splits: list[tuple[int, ...]], service: str,
                      actions: Sequence[CatalogAction], by_name: frozenset[str]
                      ) -> list[list[CatalogAction]]:
-        masks: list[tuple[int, ...]] = list(zip(*per_policy, strict=True)) if per_policy \
+        labels: list[tuple[int, ...]] = list(zip(*splits, strict=True)) if splits \
             else [()] * len(actions)
         is_kms = service == "kms"
         groups: dict[tuple[object, ...], list[CatalogAction]] = {}
         alone: list[list[CatalogAction]] = []
-        for action, mask in zip(actions, masks, strict=True):
+        for action, label in zip(actions, labels, strict=True):
             name = action.full_name.lower()
             if name in RULES or name in by_name:
                 alone.append([action])
             elif is_kms:
                 # Which KMS operations work across accounts (the one other place the
                 # decision reads a KMS action's name): a key of its own.
-                groups.setdefault((*mask, name in KMS_CROSS_ACCOUNT_ACTIONS), []).append(action)
+                groups.setdefault((*label, name in KMS_CROSS_ACCOUNT_ACTIONS), []).append(
+                    action)
             else:
-                groups.setdefault(mask, []).append(action)
+                groups.setdefault(label, []).append(action)
         return [*groups.values(), *alone]
 
     def _telling(self, policy: CompiledPolicy, service: str
@@ -377,22 +394,35 @@ class MatrixEngine:
         self._telling_memo[key] = (policy, telling)
         return telling
 
-    def _masks(self, policy: CompiledPolicy, service: str,
-               actions: Sequence[CatalogAction]) -> tuple[int, ...]:
-        """Per action, which of the policy's statements that tell the service's actions
-        apart match it (a bit each); once per policy and action list."""
+    def _split(self, policy: CompiledPolicy, service: str,
+               actions: Sequence[CatalogAction]) -> tuple[int, ...] | None:
+        """How the policy's statements split the actions: per action, the number of its
+        class (actions matched by the same of the statements that tell the service's
+        actions apart share one, numbered in order of first appearance), or None when
+        they do not split them; once per policy and action list, equal splits one object
+        (`_interned`)."""
         key = (id(policy), id(actions))
-        found = self._mask_memo.get(key)
-        if found is not None and found[0] is policy and found[1] is actions:
-            return found[2]
+        found = self._split_memo.get(key)
+        if found is not None and found[0] is policy:
+            return found[1]
         telling = self._telling(policy, service)
-        masks = tuple(sum(1 << bit for bit, s in enumerate(telling)
-                          if s.actions.matches(action.full_name.lower()))
-                      for action in actions) if telling else (0,) * len(actions)
-        if len(self._mask_memo) > 200_000:
-            self._mask_memo.clear()
-        self._mask_memo[key] = (policy, actions, masks)
-        return masks
+        split: tuple[int, ...] | None = None
+        if telling:
+            masks = [sum(1 << bit for bit, s in enumerate(telling)
+                         if s.actions.matches(action.full_name.lower()))
+                     for action in actions]
+            numbers: dict[int, int] = {}
+            labels = tuple(numbers.setdefault(mask, len(numbers)) for mask in masks)
+            if len(numbers) > 1:
+                split = self._interned.setdefault(labels, labels)
+        if len(self._split_memo) > 200_000:
+            # The groups are memoised by the splits' ids: all three go together, so no id
+            # in a key can outlive its object.
+            self._split_memo.clear()
+            self._interned.clear()
+            self._group_memo.clear()
+        self._split_memo[key] = (policy, split)
+        return split
 
     def _under_grants(self, caller: Caller, action: str, target: Target
                       ) -> EvaluationResult | None:
