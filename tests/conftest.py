@@ -1,10 +1,18 @@
-"""Fixtures shared by the formatter and CLI tests."""
+"""Fixtures shared by the formatter and CLI tests, and the hypothesis profiles."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+from hypothesis import settings
+
+# The test command replays the same examples on every run, so main's CI cannot turn red
+# on a draw no change caused; `--hypothesis-profile explore` draws afresh (and the local
+# example database replays what it finds) to hunt for new counterexamples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile("ci")
 
 AssertWhole = Callable[[list[str], str], None]
 
