@@ -14,7 +14,7 @@ from policy_engine.engine.compiler import PolicySet
 from policy_engine.engine.evaluate import evaluate_verdict
 from policy_engine.engine.request import Request
 from policy_engine.engine.result import Decision, Verdict
-from policy_engine.engine.service_rules import RULES
+from policy_engine.engine.service_rules import rule_reads_name
 from policy_engine.whatif import PrincipalRef
 
 
@@ -75,12 +75,12 @@ def what_can(resolver: Resolver, principal: PrincipalRef | str, resource: str = 
             # the decision reads the action's name: one evaluation answers for all of them.
             # Actions with service rules are asked on their own (a rule reads the name);
             # one evaluation of an action without rules answers for the rest.
-            plain = [a for a in service_actions if a.full_name.lower() not in RULES]
+            plain = [a for a in service_actions if not rule_reads_name(a.full_name.lower())]
             shared = evaluate_verdict(base.with_action(plain[0].full_name), policy_set) \
                 if plain else None
             verdicts = [(action, evaluate_verdict(base.with_action(action.full_name),
                                                   policy_set)
-                         if shared is None or action.full_name.lower() in RULES
+                         if shared is None or rule_reads_name(action.full_name.lower())
                          else shared)
                         for action in service_actions]
         else:

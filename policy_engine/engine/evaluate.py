@@ -27,11 +27,16 @@ from policy_engine.engine.explain import explain
 from policy_engine.engine.grants import first_applying
 from policy_engine.engine.match_principal import VIA_STRENGTH, PrincipalVia, principal_via
 from policy_engine.engine.match_resource import RENDERED_LIMIT, CompiledResources, covered
-from policy_engine.engine.request import Request
+from policy_engine.engine.request import PrincipalType, Request
 from policy_engine.engine.result import Decision, Explanation, Gate, Verdict
 from policy_engine.engine.s3_access import s3_verdict
 from policy_engine.engine.scope import included, rcp_applies, scp_applies
-from policy_engine.engine.service_rules import RULES, apply_rules
+from policy_engine.engine.service_rules import (
+    RULES,
+    UNSIGNED_REFUSED,
+    apply_rules,
+    requires_signature,
+)
 from policy_engine.engine.services import is_kms_cross_account_blocked
 from policy_engine.engine.slots import Slot
 from policy_engine.memo import BoundedMemo
@@ -121,6 +126,8 @@ class Evaluator:
         else:
             verdict = decide_extended(facts) if self._extras else decide(facts)  # type: ignore[arg-type]
         rules = RULES.get(request.action_lower)
+        if request.principal.type is PrincipalType.ANONYMOUS and requires_signature(request):
+            rules = (UNSIGNED_REFUSED, *(rules or ()))
         if rules is None:
             return verdict
         return apply_rules(rules, request, verdict, self._without_resource_policy)

